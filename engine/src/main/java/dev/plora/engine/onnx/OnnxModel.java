@@ -1,0 +1,140 @@
+package dev.plora.engine.onnx;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.plora.engine.onnx.proto.GraphProto;
+import dev.plora.engine.onnx.proto.ModelProto;
+import dev.plora.engine.onnx.proto.NodeProto;
+import dev.plora.engine.onnx.proto.OperatorSetIdProto;
+import dev.plora.engine.onnx.proto.TensorProto;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An ONNX model held as its protobuf message, with the name of the source it came from so that every
+ * error can say which file is wrong.
+ */
+public final class OnnxModel {
+  /** Models reach hundreds of MB; protobuf's default 64 MiB message limit would reject them. */
+  private static final int MAX_MODEL_BYTES = Integer.MAX_VALUE;
+
+  private final ModelProto proto;
+  private final String source;
+  private final Map<String, TensorProto> initializers;
+
+  public OnnxModel(ModelProto proto, String source) {
+    this.proto = Objects.requireNonNull(proto, "proto");
+    this.source = Objects.requireNonNull(source, "source");
+    if (!proto.hasGraph()) {
+      throw new OnnxFormatException(source + ": not an ONNX model (no graph)");
+    }
+    Map<String, TensorProto> inits = new LinkedHashMap<>();
+    for (TensorProto t : proto.getGraph().getInitializerList()) {
+      inits.put(t.getName(), t);
+    }
+    this.initializers = Collections.unmodifiableMap(inits);
+  }
+
+  /** Reads a model file; a truncated or malformed file gives an {@link OnnxFormatException} naming it. */
+  public static OnnxModel load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new OnnxFormatException(file + ": no such model file");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(in, file.toString());
+    } catch (IOException e) {
+      throw new OnnxFormatException(file + ": cannot read model file: " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses a model from a stream; {@code source} names it in errors. */
+  public static OnnxModel parse(InputStream in, String source) throws IOException {
+    CodedInputStream coded = CodedInputStream.newInstance(in);
+    coded.setSizeLimit(MAX_MODEL_BYTES);
+    ModelProto proto;
+    try {
+      proto = ModelProto.parseFrom(coded);
+    } catch (InvalidProtocolBufferException e) {
+      throw new OnnxFormatException(
+          source + ": malformed or truncated ONNX file (" + e.getMessage() + ")", e);
+    }
+    if (!proto.hasGraph() || proto.getGraph().getNodeCount() == 0) {
+      throw new OnnxFormatException(
+          source + ": malformed or truncated ONNX file (no graph or no nodes)");
+    }
+    return new OnnxModel(proto, source);
+  }
+
+  public static OnnxModel parse(byte[] bytes, String source) {
+    try {
+      return parse(new java.io.ByteArrayInputStream(bytes), source);
+    } catch (IOException e) {
+      throw new OnnxFormatException(source + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the model atomically: a reader never sees a half-written file. */
+  public void save(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        proto.writeTo(out);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public byte[] toByteArray() {
+    return proto.toByteArray();
+  }
+
+  public ModelProto proto() {
+    return proto;
+  }
+
+  public GraphProto graph() {
+    return proto.getGraph();
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** Initializers by name, in file order. */
+  public Map<String, TensorProto> initializers() {
+    return initializers;
+  }
+
+  /** The opset version imported for the default ("" or "ai.onnx") domain. */
+  public int opset() {
+    for (OperatorSetIdProto id : proto.getOpsetImportList()) {
+      if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
+        return (int) id.getVersion();
+      }
+    }
+    // Before opset imports existed (IR version < 3), opset 1 is implied.
+    return 1;
+  }
+
+  /** The node that produces {@code valueName}, or null for graph inputs and initializers. */
+  public NodeProto producerOf(String valueName) {
+    for (NodeProto n : proto.getGraph().getNodeList()) {
+      if (n.getOutputList().contains(valueName)) {
+        return n;
+      }
+    }
+    return null;
+  }
+}

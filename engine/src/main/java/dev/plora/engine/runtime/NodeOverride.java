@@ -1,0 +1,12 @@
+package dev.plora.engine.runtime;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Replaces how one node is executed while keeping the node in the graph: the override receives the
+ * node's inputs and its base kernel, and wraps it (a LoRA adapter wraps its target MatMul this way).
+ */
+@FunctionalInterface
+public interface NodeOverride {
+  NDArray[] run(OpContext ctx, NDArray[] inputs, OpKernel base);
+}

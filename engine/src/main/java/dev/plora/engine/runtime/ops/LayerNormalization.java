@@ -1,0 +1,34 @@
+package dev.plora.engine.runtime.ops;
+
+import ai.djl.ndarray.NDArray;
+import dev.plora.engine.runtime.OpContext;
+import dev.plora.engine.runtime.OpKernel;
+
+/**
+ * {@code LayerNormalization} (opset 17) over the axes {@code [axis, rank)}:
+ * {@code (x - mean) / sqrt(var + epsilon) · Scale + B}, with the optional Mean and InvStdDev outputs.
+ */
+final class LayerNormalization implements OpKernel {
+  @Override
+  public NDArray[] run(OpContext ctx, NDArray[] in) {
+    NDArray x = in[0];
+    int rank = x.getShape().dimension();
+    int axis = Values.axis(ctx, ctx.attributes().getInt("axis", -1), rank);
+    float eps = ctx.attributes().getFloat("epsilon", 1e-5f);
+    int[] axes = new int[rank - axis];
+    long count = 1;
+    for (int i = axis; i < rank; i++) {
+      axes[i - axis] = i;
+      count *= x.getShape().get(i);
+    }
+    NDArray mean = x.sum(axes, true).div(count);
+    NDArray centered = x.sub(mean);
+    NDArray var = centered.square().sum(axes, true).div(count);
+    NDArray invStd = var.add(eps).sqrt().pow(-1);
+    NDArray y = centered.mul(invStd).mul(in[1]);
+    if (in.length > 2 && in[2] != null) {
+      y = y.add(in[2]);
+    }
+    return new NDArray[] {y, ctx.wantsOutput(1) ? mean : null, ctx.wantsOutput(2) ? invStd : null};
+  }
+}
