@@ -119,7 +119,8 @@ public final class GraphBuilder {
         .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build();
   }
 
-  public static AttributeProto attr(String name, long... values) {
+  /** A list-of-ints attribute (named apart from {@link #attr(String, long)} so one value stays a list). */
+  public static AttributeProto ints(String name, long... values) {
     AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long v : values) {
       b.addInts(v);

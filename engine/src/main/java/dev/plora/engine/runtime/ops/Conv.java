@@ -60,7 +60,7 @@ final class Conv implements OpKernel {
     if (before == 0 && after == 0) {
       return x;
     }
-    long[] dims = x.getShape().getShape();
+    long[] dims = x.getShape().getShape().clone(); // getShape() exposes the array's own dims
     NDList parts = new NDList();
     if (before > 0) {
       dims[axis] = before;
