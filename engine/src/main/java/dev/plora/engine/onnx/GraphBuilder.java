@@ -41,8 +41,17 @@ public final class GraphBuilder {
     return name;
   }
 
+  /** Declares a graph output of known element type and dims (none given: a scalar). */
   public GraphBuilder output(String name, int elemType, String... dims) {
     graph.addOutput(valueInfo(name, elemType, dims));
+    return this;
+  }
+
+  /** Declares a graph output whose shape is left to the runtime. */
+  public GraphBuilder output(String name, int elemType) {
+    ValueInfoProto vi = valueInfo(name, elemType);
+    graph.addOutput(vi.toBuilder().setType(TypeProto.newBuilder().setTensorType(
+        TypeProto.Tensor.newBuilder().setElemType(elemType))).build());
     return this;
   }
 

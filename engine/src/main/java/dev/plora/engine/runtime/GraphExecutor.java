@@ -31,7 +31,8 @@ import java.util.Set;
  * Executes an ONNX graph op by op on DJL NDArrays so that autograd records it.
  *
  * <p>Initializers become parameters owned by this executor; any float one can be marked trainable and
- * then receives gradients inside a DJL {@code GradientCollector}. Values computed only from constants
+ * then receives gradients inside a DJL {@code GradientCollector}; a float graph input receives them when
+ * the fed array has {@code setRequiresGradient(true)}. Values computed only from constants
  * and input shapes (the Shape → Gather → Concat chains exporters emit) are computed once per
  * input-shape signature and reused. Intermediates are freed as soon as their last consumer has run.
  *

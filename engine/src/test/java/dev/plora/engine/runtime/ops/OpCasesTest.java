@@ -107,7 +107,7 @@ class OpCasesTest {
       new Case("tanh", "Tanh", 13, List.of(), ins(f(new long[]{5}, -1.5f, -0.25f, 0.0f, 0.5f, 2.0f)), outs(f(new long[]{5}, -0.9051482081413269f, -0.24491865932941437f, 0.0f, 0.46211719512939453f, 0.9640275835990906f))),
       new Case("relu", "Relu", 14, List.of(), ins(f(new long[]{5}, -1.5f, -0.25f, 0.0f, 0.5f, 2.0f)), outs(f(new long[]{5}, 0.0f, 0.0f, 0.0f, 0.5f, 2.0f))),
       new Case("sigmoid", "Sigmoid", 13, List.of(), ins(f(new long[]{5}, -1.5f, -0.25f, 0.0f, 0.5f, 2.0f)), outs(f(new long[]{5}, 0.18242552876472473f, 0.43782344460487366f, 0.5f, 0.622459352016449f, 0.8807970285415649f))),
-      new Case("not", "Not", 1, List.of(), ins(b(new long[]{3}, true, false, true)), outs(b(new long[]{3}, false, true, false))),
+      new Case("not", "Not", 13, List.of(), ins(b(new long[]{3}, true, false, true)), outs(b(new long[]{3}, false, true, false))),
       new Case("equal broadcasts", "Equal", 13, List.of(), ins(l(new long[]{2,3}, 1L, 2L, 3L, 4L, 5L, 6L), l(new long[]{3}, 2L, 5L, 3L)), outs(b(new long[]{2,3}, false, false, true, false, true, false))),
       new Case("less broadcasts", "Less", 13, List.of(), ins(l(new long[]{2,3}, 1L, 2L, 3L, 4L, 5L, 6L), l(new long[]{3}, 2L, 5L, 3L)), outs(b(new long[]{2,3}, true, true, false, false, false, false))),
       new Case("greater broadcasts", "Greater", 13, List.of(), ins(l(new long[]{2,3}, 1L, 2L, 3L, 4L, 5L, 6L), l(new long[]{3}, 2L, 5L, 3L)), outs(b(new long[]{2,3}, false, false, false, true, false, true))),
