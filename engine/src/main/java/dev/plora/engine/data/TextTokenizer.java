@@ -74,6 +74,33 @@ public final class TextTokenizer implements AutoCloseable {
     return new TokenizedBatch(ids, mask, types);
   }
 
+  /**
+   * Tokenizes text pairs (second segments get token type 1); {@code second} entries may be null, and
+   * a batch with no second segment at all is encoded as single texts.
+   */
+  public TokenizedBatch encode(List<String> first, List<String> second) {
+    if (second == null || second.stream().allMatch(java.util.Objects::isNull)) {
+      return encode(first);
+    }
+    if (first.size() != second.size()) {
+      throw new IllegalArgumentException("texts and pairs differ in number: " + first.size() + " vs " + second.size());
+    }
+    ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>();
+    for (int i = 0; i < first.size(); i++) {
+      pairs.add(first.get(i), second.get(i) == null ? "" : second.get(i));
+    }
+    Encoding[] enc = tokenizer.batchEncode(pairs);
+    long[][] ids = new long[enc.length][];
+    long[][] mask = new long[enc.length][];
+    long[][] types = new long[enc.length][];
+    for (int i = 0; i < enc.length; i++) {
+      ids[i] = enc[i].getIds();
+      mask[i] = enc[i].getAttentionMask();
+      types[i] = enc[i].getTypeIds();
+    }
+    return new TokenizedBatch(ids, mask, types);
+  }
+
   @Override
   public void close() {
     tokenizer.close();

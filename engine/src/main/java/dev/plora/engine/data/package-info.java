@@ -1,2 +1,5 @@
-/** Text data: the HuggingFace tokenizer and tokenized batches (datasets, batching and sampling join later). */
+/**
+ * Labelled text: datasets (JSONL and CSV), the label set, seeded batching, stratified splits and
+ * few-shot sampling, and the HuggingFace tokenizer.
+ */
 package dev.plora.engine.data;

@@ -55,6 +55,8 @@ public final class GraphExecutor implements AutoCloseable {
   private final Map<String, List<ValueObserver>> observers = new HashMap<>();
   private final StaticValueCache shapeCache;
   private StaticValueCache.Entry constants;
+  /** Nanoseconds and calls per op type while profiling is on; null when off. */
+  private Map<String, long[]> profile;
   /** Per step: 0 = runs every time, 1 = depends only on constants, 2 = on constants and input shapes. */
   private int[] staticKind;
 
@@ -377,7 +379,38 @@ public final class GraphExecutor implements AutoCloseable {
     }
   }
 
+  /** Starts (or resets) timing every executed node by op type; see {@link #profile()}. */
+  public void startProfiling() {
+    profile = new HashMap<>();
+  }
+
+  /**
+   * Time spent per op type since {@link #startProfiling()}, slowest first: {op: [nanoseconds, calls]}.
+   * PyTorch runs ops synchronously on CPU, so the times are the ops' own.
+   */
+  public Map<String, long[]> profile() {
+    Map<String, long[]> sorted = new LinkedHashMap<>();
+    if (profile != null) {
+      profile.entrySet().stream()
+          .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+          .forEach(e -> sorted.put(e.getKey(), e.getValue().clone()));
+    }
+    return sorted;
+  }
+
   private NDArray[] execute(Step step, NDArray[] args, NDManager runManager) {
+    if (profile == null) {
+      return executeNode(step, args, runManager);
+    }
+    long t0 = System.nanoTime();
+    NDArray[] results = executeNode(step, args, runManager);
+    long[] slot = profile.computeIfAbsent(step.node().getOpType(), k -> new long[2]);
+    slot[0] += System.nanoTime() - t0;
+    slot[1]++;
+    return results;
+  }
+
+  private NDArray[] executeNode(Step step, NDArray[] args, NDManager runManager) {
     OpContext ctx = new OpContext(step.node(), step.attributes(), opset, runManager);
     NodeOverride override = overrides.get(step.node().getName());
     try (NDScope scope = new NDScope()) {
