@@ -5,16 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.data.TokenizedBatch;
+import dev.plora.engine.io.AtomicFiles;
 import dev.plora.engine.model.ModelFiles;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.runtime.GraphExecutor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +85,7 @@ final class InferCommand implements Callable<Integer> {
         a.setName(name);
         list.add(a);
       });
-      writeAtomically(list, output);
+      AtomicFiles.write(output, os -> list.encode(os, NDList.Encoding.SAFETENSORS));
       out.printf("%d texts, %d tokens each (padded), forward %.1f ms%n", batch.batchSize(), batch.sequenceLength(), ms);
       all.forEach((name, a) -> out.printf("  %-20s %s %s%n", name, a.getDataType(), a.getShape()));
       out.printf("wrote %s%n", output);
@@ -112,19 +111,5 @@ final class InferCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--input-file: " + source.inputFile + " has no non-empty lines");
     }
     return lines;
-  }
-
-  private static void writeAtomically(NDList list, Path target) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-    try {
-      try (OutputStream os = Files.newOutputStream(tmp)) {
-        list.encode(os, NDList.Encoding.SAFETENSORS);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

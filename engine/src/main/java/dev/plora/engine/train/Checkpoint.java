@@ -6,14 +6,13 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.plora.engine.io.AtomicFiles;
 import dev.plora.engine.lora.Parameter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +48,12 @@ public final class Checkpoint {
         optimizer.firstMoments().forEach((k, a) -> list.add(named(a.duplicate(), "adam_m/" + k)));
         optimizer.secondMoments().forEach((k, a) -> list.add(named(a.duplicate(), "adam_v/" + k)));
         list.forEach(a -> a.attach(m));
-        writeAtomically(dir.resolve(file), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
+        AtomicFiles.write(dir.resolve(file), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
       }
       ObjectNode meta = JSON.createObjectNode()
           .put("format", FORMAT).put("version", VERSION).put("step", step)
           .put("adam_steps", optimizer.steps()).put("fingerprint", fingerprint).put("file", file);
-      writeAtomically(dir.resolve(LATEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, meta));
+      AtomicFiles.write(dir.resolve(LATEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, meta));
       prune(dir, file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
@@ -126,23 +125,5 @@ public final class Checkpoint {
   private static NDArray named(NDArray a, String name) {
     a.setName(name);
     return a;
-  }
-
-  interface Writer {
-    void write(OutputStream out) throws IOException;
-  }
-
-  static void writeAtomically(Path target, Writer writer) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-    try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        writer.write(out);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

