@@ -83,6 +83,8 @@ final class TrainCommand implements Callable<Integer> {
   int checkpointEvery;
   @Option(names = "--resume", description = "continue the unfinished run in --out from its last checkpoint")
   boolean resume;
+  @Option(names = "--overwrite", description = "replace a previous run in --out instead of refusing")
+  boolean overwrite;
   @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
   String device;
   @Option(names = "--out", required = true, description = "run directory, e.g. runs/NAME")
@@ -112,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     PrintWriter w = spec.commandLine().getOut();
     try {
-      TrainRun.Result r = TrainRun.execute(config, out, resume, new ProgressBar(System.err, System.console() != null), stop::get);
+      TrainRun.Result r = TrainRun.execute(config, out, resume, overwrite, new ProgressBar(System.err, System.console() != null), stop::get);
       if (r.metrics() == null) {
         w.printf("stopped at step %d of %d; checkpoint saved. Continue with: plora train ... --resume --out %s%n",
             r.training().steps(), r.training().totalSteps(), out);

@@ -108,6 +108,10 @@ class TrainCommandTest {
     Result twice = plora("train", "--model", model.toString(), "--train", train.toString(), "--out", run.toString());
     assertThat(twice.code()).isEqualTo(1);
     assertThat(twice.err()).contains("already holds a finished run");
+    Result replaced = plora("train", "--model", model.toString(), "--train", train.toString(), "--rank", "2",
+        "--epochs", "1", "--batch", "16", "--max-len", "16", "--overwrite", "--out", run.toString());
+    assertThat(replaced.code()).as(replaced.err()).isEqualTo(0);
+    assertThat(new ObjectMapper().readTree(run.resolve("config.json").toFile()).get("rank").asInt()).isEqualTo(2);
   }
 
   @Test

@@ -64,7 +64,21 @@ public final class TrainRun {
    */
   public static Result execute(RunConfig config, Path dir, boolean resume, Consumer<Progress> progress,
       BooleanSupplier stop) {
-    checkOutput(dir, resume);
+    return execute(config, dir, resume, false, progress, stop);
+  }
+
+  /**
+   * As {@link #execute(RunConfig, Path, boolean, Consumer, BooleanSupplier)}; with {@code overwrite}, a
+   * previous run in {@code dir} (finished or not) is deleted first, once the inputs have been checked.
+   */
+  public static Result execute(RunConfig config, Path dir, boolean resume, boolean overwrite,
+      Consumer<Progress> progress, BooleanSupplier stop) {
+    if (overwrite && resume) {
+      throw new IllegalArgumentException("--overwrite and --resume contradict each other");
+    }
+    if (!overwrite) {
+      checkOutput(dir, resume);
+    }
     TextFields fields = new TextFields(config.textField(), config.textPairField(), config.labelField());
     Dataset train = Dataset.read(Path.of(config.train()), fields);
     Dataset eval = config.eval() == null ? null : Dataset.read(Path.of(config.eval()), fields);
@@ -80,6 +94,9 @@ public final class TrainRun {
         config.warmupRatio(), config.maxGradNorm(), config.seed(), config.checkpointEvery());
     RunConfig recorded = withDerived(config, files, labels, sites);
     Device device = device(config.device());
+    if (overwrite) {
+      deleteRun(dir);
+    }
     try (NDManager manager = NDManager.newBaseManager(device);
         TextTokenizer tokenizer = TextTokenizer.load(files.requireTokenizer(), config.maxLength())) {
       AdapterMasks masks = config.masksFile() != null
@@ -117,6 +134,26 @@ public final class TrainRun {
     }
     if (!resume && Checkpoint.exists(dir.resolve(CHECKPOINTS))) {
       throw new IllegalArgumentException(dir + " holds an unfinished run; add --resume to continue it, or choose another --out");
+    }
+  }
+
+  /** Removes what a run writes (and only that), so a directory holding other files is not wiped. */
+  private static void deleteRun(Path dir) {
+    try {
+      for (String f : List.of(ADAPTER, CONFIG, METRICS)) {
+        Files.deleteIfExists(dir.resolve(f));
+      }
+      Path ckpt = dir.resolve(CHECKPOINTS);
+      if (Files.isDirectory(ckpt)) {
+        try (var files = Files.list(ckpt)) {
+          for (Path f : files.toList()) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(ckpt);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the previous run in " + dir + ": " + e.getMessage(), e);
     }
   }
 

