@@ -30,9 +30,10 @@ R, ALPHA, H, HEADS = 8, 16, 384, 12
 class MaskedLora(torch.nn.Module):
     """x @ W0 + b + (alpha/r) * (x @ (A*Ma).T) @ (B*Mb).T with W0 [in, out] frozen."""
 
-    def __init__(self, module):
+    def __init__(self, layer, module):
         super().__init__()
-        w = inits[nodes["/" + module.replace(".", "/") + "/MatMul"].input[1]]
+        w = inits[nodes[f"/encoder/layer.{layer}/{module.replace('.', '/')}/MatMul"].input[1]]
+        module = f"encoder.layer.{layer}.{module}"
         self.register_buffer("w", w)
         self.register_buffer("b", inits[module + ".bias"])
         fan_in, out = w.shape
@@ -55,7 +56,7 @@ class Bert(torch.nn.Module):
         self.layers = torch.nn.ModuleList()
         for i in range(6):
             p = f"encoder.layer.{i}"
-            layer = torch.nn.ModuleDict({k: MaskedLora(f"{p}.{m}") for k, m in [
+            layer = torch.nn.ModuleDict({k: MaskedLora(i, m) for k, m in [
                 ("q", "attention.self.query"), ("k", "attention.self.key"), ("v", "attention.self.value"),
                 ("o", "attention.output.dense"), ("i", "intermediate.dense"), ("d", "output.dense")]})
             layer.ln1 = (inits[f"{p}.attention.output.LayerNorm.weight"], inits[f"{p}.attention.output.LayerNorm.bias"])

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Sparse low-rank adapters (Partial-LoRA) for ONNX transformers.",
     subcommands = {InspectCommand.class, InferCommand.class, TrainCommand.class, EvaluateCommand.class,
-        DatasetsCommand.class, CommandLine.HelpCommand.class})
+        ExportCommand.class, PredictCommand.class, DatasetsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

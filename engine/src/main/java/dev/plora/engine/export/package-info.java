@@ -1,2 +1,6 @@
-/** Running exported ONNX files in ONNX Runtime (the parity oracle); merged and adapter exports join later. */
+/**
+ * Exports of trained runs: a merged ONNX model (adapters folded into the weights, the head appended as
+ * standard ops, checked against the engine in ONNX Runtime), a PEFT LoRA adapter directory, and a
+ * sparse adapter whose size follows the kept entries; plus ONNX Runtime prediction.
+ */
 package dev.plora.engine.export;

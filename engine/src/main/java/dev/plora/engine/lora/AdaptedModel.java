@@ -103,6 +103,11 @@ public final class AdaptedModel implements AutoCloseable {
     return layers;
   }
 
+  /** The graph output the head reads (token states {@code [B, T, H]}). */
+  public String hiddenOutput() {
+    return hiddenOutput;
+  }
+
   public ClassificationHead head() {
     return head;
   }

@@ -36,6 +36,14 @@ public final class ClassificationHead {
     return pooling;
   }
 
+  public Parameter weight() {
+    return weight;
+  }
+
+  public Parameter bias() {
+    return bias;
+  }
+
   public List<Parameter> parameters() {
     return List.of(weight, bias);
   }

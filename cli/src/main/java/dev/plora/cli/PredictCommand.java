@@ -1,0 +1,82 @@
+package dev.plora.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.plora.engine.data.TextTokenizer;
+import dev.plora.engine.export.OnnxPredictor;
+import dev.plora.engine.model.ModelFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code plora predict}: classify texts with a merged ONNX export, in ONNX Runtime alone. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Classify texts with a merged ONNX export (plora export --format onnx-merged), run by ONNX Runtime alone.")
+final class PredictCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, description = "a merged .onnx export")
+  Path model;
+  @Option(names = "--tokenizer", description = "tokenizer.json (default: tokenizer.json next to the model, else the default model's)")
+  Path tokenizer;
+
+  static final class Source {
+    @Option(names = "--text", required = true, description = "a text to classify (repeatable)")
+    List<String> texts;
+    @Option(names = "--input-file", required = true, description = "a file with one text per line")
+    Path inputFile;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  @Option(names = "--json", description = "print predictions as JSON")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    List<String> texts = source.texts != null ? source.texts : lines(source.inputFile);
+    Path tok = tokenizer;
+    if (tok == null) {
+      Path beside = model.toAbsolutePath().getParent().resolve("tokenizer.json");
+      tok = Files.isRegularFile(beside) ? beside : ModelFiles.resolve("default", null).tokenizer();
+    }
+    try (OnnxPredictor predictor = new OnnxPredictor(model);
+        TextTokenizer t = TextTokenizer.load(tok, predictor.maxLength())) {
+      List<OnnxPredictor.Prediction> predictions = predictor.predict(t, texts);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(predictions));
+      } else {
+        for (OnnxPredictor.Prediction p : predictions) {
+          StringBuilder probs = new StringBuilder();
+          p.probabilities().forEach((label, v) -> probs.append(String.format(" %s=%.3f", label, v)));
+          out.printf("%-12s%s  %s%n", p.label(), probs, p.text().length() > 60 ? p.text().substring(0, 57) + "..." : p.text());
+        }
+      }
+      out.flush();
+    }
+    return 0;
+  }
+
+  private List<String> lines(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new ParameterException(spec.commandLine(), "--input-file: no such file " + file);
+    }
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+    if (lines.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--input-file: " + file + " has no non-empty lines");
+    }
+    return lines;
+  }
+}
