@@ -105,6 +105,24 @@ class TrainCommandTest {
     assertThat(again.get("accuracy").asDouble()).isEqualTo(metrics.get("accuracy").asDouble());
     assertThat(again.get("mcc").asDouble()).isEqualTo(metrics.get("mcc").asDouble());
 
+    Path merged = dir.resolve("exports/tiny.onnx");
+    Result export = plora("export", "--run", run.toString(), "--format", "onnx-merged", "--out", merged.toString());
+    assertThat(export.code()).as(export.err()).isEqualTo(0);
+    assertThat(export.out()).contains("parity: ONNX Runtime vs engine logits on 12 texts");
+    Files.copy(dir.resolve("tiny/tokenizer.json"), dir.resolve("exports/tokenizer.json"));
+    Result predict = plora("predict", "--model", merged.toString(), "--text", "a wonderful stay", "--json");
+    assertThat(predict.code()).as(predict.err()).isEqualTo(0);
+    JsonNode prediction = new ObjectMapper().readTree(predict.out()).get(0);
+    assertThat(prediction.get("label").asText()).isIn("neg", "pos");
+    assertThat(prediction.get("probabilities").size()).isEqualTo(2);
+    Result exportAgain = plora("export", "--run", run.toString(), "--format", "onnx-merged", "--out", merged.toString());
+    assertThat(exportAgain.code()).isEqualTo(1);
+    assertThat(exportAgain.err()).contains("already exists; pass --force");
+    Result sparse = plora("export", "--run", run.toString(), "--format", "sparse", "--fp16", "--out", dir.resolve("exports/sparse").toString());
+    assertThat(sparse.code()).as(sparse.err()).isEqualTo(0);
+    Result peftFp16 = plora("export", "--run", run.toString(), "--format", "peft", "--fp16", "--out", dir.resolve("exports/peft").toString());
+    assertThat(peftFp16.err()).contains("--fp16 applies to --format sparse only");
+
     Result twice = plora("train", "--model", model.toString(), "--train", train.toString(), "--out", run.toString());
     assertThat(twice.code()).isEqualTo(1);
     assertThat(twice.err()).contains("already holds a finished run");
