@@ -38,8 +38,8 @@ final class TrainCommand implements Callable<Integer> {
   String textPairField;
   @Option(names = "--label-field", defaultValue = "label", description = "default: ${DEFAULT-VALUE}")
   String labelField;
-  @Option(names = "--rank", defaultValue = "8", description = "LoRA rank r (default: ${DEFAULT-VALUE})")
-  int rank;
+  @Option(names = "--rank", description = "LoRA rank r (default: the plan's with --masks PLAN_DIR, else 8)")
+  Integer rank;
   @Option(names = "--alpha", defaultValue = "16", description = "LoRA alpha; updates scale by alpha/r (default: ${DEFAULT-VALUE})")
   double alpha;
   @Option(names = "--dropout", defaultValue = "0", description = "adapter input dropout (default: ${DEFAULT-VALUE})")
@@ -48,7 +48,8 @@ final class TrainCommand implements Callable<Integer> {
   List<String> targets;
 
   static final class MaskChoice {
-    @Option(names = "--masks", description = "masks safetensors (<module>.lora_A_mask / .lora_B_mask)")
+    @Option(names = "--masks", description = "a plan directory from plora discover, or a masks safetensors file"
+        + " (<module>.lora_A_mask / .lora_B_mask)")
     Path masks;
     @Option(names = "--density", description = "uniform random masks at this density in (0, 1]; 1 = dense LoRA")
     Double density;
@@ -93,10 +94,19 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Path masks = maskChoice == null ? null : maskChoice.masks;
+    int effectiveRank = rank == null ? 8 : rank;
+    if (masks != null && java.nio.file.Files.isDirectory(masks)) {
+      int planRank = dev.plora.engine.mask.MaskPlan.rankOf(masks);
+      if (rank != null && rank != planRank) {
+        throw new IllegalArgumentException("--rank " + rank + " differs from the plan's rank " + planRank + " (" + masks + ")");
+      }
+      effectiveRank = planRank;
+      masks = masks.resolve(dev.plora.engine.mask.MaskPlan.MASKS);
+    }
     double density = maskChoice == null || maskChoice.density == null ? 1.0 : maskChoice.density;
     RunConfig config = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, model,
         tokenizer == null ? null : tokenizer.toString(), train.toString(), eval == null ? null : eval.toString(),
-        textField, textPairField, labelField, null, rank, alpha, dropout,
+        textField, textPairField, labelField, null, effectiveRank, alpha, dropout,
         targets == null ? LoraConfig.DEFAULT_TARGETS : targets, null, density,
         masks == null ? null : masks.toString(), maskSeed == null ? seed : maskSeed, pooling, maxLen, epochs, batch,
         lr, weightDecay, warmup, maxGradNorm, seed, checkpointEvery, sparseLrScaling, device);

@@ -42,8 +42,15 @@ public record Mask(long rows, long cols, long[] kept) {
     if (!(density > 0 && density <= 1)) {
       throw new IllegalArgumentException("density must be in (0, 1], got " + density);
     }
+    return randomCount(rows, cols, (int) Math.max(1, Math.round(density * rows * cols)), random);
+  }
+
+  /** Exactly {@code k} entries, chosen uniformly with {@code random}. */
+  public static Mask randomCount(long rows, long cols, int k, Random random) {
     int n = Math.toIntExact(rows * cols);
-    int k = (int) Math.max(1, Math.round(density * n));
+    if (k < 1 || k > n) {
+      throw new IllegalArgumentException("kept entries must be in [1, " + n + "], got " + k);
+    }
     int[] idx = new int[n];
     for (int i = 0; i < n; i++) {
       idx[i] = i;

@@ -94,6 +94,24 @@ public final class TensorCodec {
     }
   }
 
+  /** The values of a float tensor on the host (any storage form), without creating an NDArray. */
+  public static float[] decodeFloats(TensorProto t) {
+    if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      throw new OnnxFormatException("tensor '" + t.getName() + "' is not float");
+    }
+    if (t.hasRawData()) {
+      java.nio.FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      float[] out = new float[fb.remaining()];
+      fb.get(out);
+      return out;
+    }
+    float[] out = new float[t.getFloatDataCount()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = t.getFloatData(i);
+    }
+    return out;
+  }
+
   /** Encodes an array as a tensor with {@code raw_data}, the form exporters write. */
   public static TensorProto encode(String name, NDArray array) {
     ByteBuffer data = array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
