@@ -8,10 +8,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 batch="${1:-32}"; seq="${2:-128}"; steps="${3:-8}"; threads="${4:-2}"
 (cd "$root" && mvn -B -q -DskipTests package -pl bench -am) >&2
+# Run from a private copy of the classpath: a later build replacing jars under a running JVM can break it.
+jars="$(mktemp -d)"; trap 'rm -rf "$jars"' EXIT
+cp "$root"/bench/target/plora-bench-0.1.0-SNAPSHOT.jar "$root"/bench/target/lib/*.jar "$jars"/
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$root/.cache/djl}"
 export PLORA_HOME="${PLORA_HOME:-$root/.cache/plora}"
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}"
-cp="$root/bench/target/plora-bench-0.1.0-SNAPSHOT.jar:$root/bench/target/lib/*"
+cp="$jars/*"
 model="$PLORA_HOME/models/all-minilm-l6-v2/model.onnx"
 echo "| density | plora ex/s | PyTorch ex/s | plora/PyTorch | plora optimizer state | PyTorch optimizer state | plora peak RSS MB | PyTorch peak RSS MB |"
 echo "|---|---|---|---|---|---|---|---|"

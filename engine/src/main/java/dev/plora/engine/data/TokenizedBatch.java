@@ -1,5 +1,6 @@
 package dev.plora.engine.data;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -36,6 +37,6 @@ public record TokenizedBatch(long[][] inputIds, long[][] attentionMask, long[][]
     for (int i = 0; i < b; i++) {
       System.arraycopy(rows[i], 0, flat, i * t, t);
     }
-    return manager.create(flat, new Shape(b, t));
+    return OwnedArrays.own(manager.create(flat, new Shape(b, t)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.plora.engine.export;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -94,7 +95,7 @@ public final class OrtRunner implements AutoCloseable {
     ByteBuffer raw = t.getByteBuffer().order(ByteOrder.nativeOrder());
     ByteBuffer direct = ByteBuffer.allocateDirect(raw.remaining()).order(ByteOrder.nativeOrder());
     direct.put(raw).rewind();
-    return manager.create(direct, new Shape(t.getInfo().getShape()), type);
+    return OwnedArrays.own(manager.create(direct, new Shape(t.getInfo().getShape()), type));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.plora.engine.lora;
 
+import static dev.plora.engine.runtime.OwnedArrays.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -60,7 +62,7 @@ public final class ClassificationHead {
     } else {
       NDArray m = attentionMask.toType(hidden.getDataType(), false).expandDims(2); // [B, T, 1]
       NDArray sum = hidden.mul(m).sum(new int[] {1}); // [B, H]
-      NDArray count = m.sum(new int[] {1}).maximum(1f); // [B, 1]
+      NDArray count = m.sum(new int[] {1}).maximum(scalar(m, 1)); // [B, 1]
       pooled = sum.div(count);
     }
     return pooled.matMul(weight.value().transpose()).add(bias.value()); // [B, L]
@@ -70,6 +72,7 @@ public final class ClassificationHead {
   public static NDArray loss(NDArray logits, NDArray labels) {
     NDArray logp = logits.logSoftmax(1);
     NDArray picked = logp.mul(labels.oneHot((int) logits.getShape().get(1), DataType.FLOAT32));
-    return picked.sum().neg().div(logits.getShape().get(0));
+    NDArray total = picked.sum().neg();
+    return total.div(scalar(total, logits.getShape().get(0)));
   }
 }

@@ -1,5 +1,7 @@
 package dev.plora.engine.lora;
 
+import static dev.plora.engine.runtime.OwnedArrays.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -70,11 +72,12 @@ public final class LoraLayer implements NodeOverride {
     NDArray x = inputs[0];
     if (training && dropout > 0) {
       NDArray keep = ctx.manager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32).gte(dropout);
-      x = x.mul(keep.toType(x.getDataType(), false)).div(1 - dropout);
+      x = x.mul(keep.toType(x.getDataType(), false)).div(scalar(x, 1 - dropout));
     }
     NDArray denseA = a.dense(ctx.manager()); // [r, in]
     NDArray denseB = b.dense(ctx.manager()); // [out, r]
-    NDArray delta = x.matMul(denseA.transpose()).matMul(denseB.transpose()).mul(scale); // [..., out]
+    NDArray low = x.matMul(denseA.transpose()).matMul(denseB.transpose()); // [..., out]
+    NDArray delta = low.mul(scalar(low, scale));
     return new NDArray[] {y.add(delta)};
   }
 }

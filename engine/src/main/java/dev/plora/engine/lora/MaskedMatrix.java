@@ -1,5 +1,6 @@
 package dev.plora.engine.lora;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -24,7 +25,7 @@ public final class MaskedMatrix {
     for (int i = 0; i < kept.length; i++) {
       kept[i] = initialDense[(int) mask.kept()[i]];
     }
-    this.index = manager.create(mask.kept());
+    this.index = OwnedArrays.own(manager.create(mask.kept()));
     this.values = new Parameter(name, manager.create(kept), manager, lrScale, true);
   }
 

@@ -1,5 +1,6 @@
 package dev.plora.engine.lora;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -49,9 +50,12 @@ public final class Parameter {
     return value.getShape().size();
   }
 
-  /** Makes {@code next} the value (a new leaf that requires gradients) and frees the old one. */
+  /**
+   * Makes a copy of {@code next} the value (a new leaf that requires gradients) and frees the old one.
+   * A copy, not a view: {@code next} may be host-backed or closed by its owner (see {@link OwnedArrays}).
+   */
   public void set(NDArray next) {
-    NDArray leaf = next.stopGradient();
+    NDArray leaf = next.stopGradient().duplicate();
     NDScope.unregister(leaf);
     leaf.attach(manager);
     leaf.setRequiresGradient(true);

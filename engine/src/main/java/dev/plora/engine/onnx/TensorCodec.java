@@ -1,5 +1,6 @@
 package dev.plora.engine.onnx;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -46,7 +47,7 @@ public final class TensorCodec {
       fillTyped(t, type, count, buf);
     }
     buf.rewind();
-    return manager.create(buf, shape, type);
+    return OwnedArrays.own(manager.create(buf, shape, type));
   }
 
   private static void fillTyped(TensorProto t, DataType type, long count, ByteBuffer buf) {

@@ -1,5 +1,6 @@
 package dev.plora.engine.train;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -127,7 +128,7 @@ public final class Trainer {
       NDArray loss;
       try (GradientCollector gc = engine.newGradientCollector()) {
         NDArray logits = model.logits(m, tokens);
-        loss = ClassificationHead.loss(logits, m.create(y));
+        loss = ClassificationHead.loss(logits, OwnedArrays.own(m.create(y)));
         gc.backward(loss);
       }
       double value = loss.getFloat();
@@ -140,6 +141,15 @@ public final class Trainer {
         NDArray g = p.value().getGradient();
         grads.add(g);
         sq += g.square().sum().getFloat();
+      }
+      if (!Double.isFinite(sq)) {
+        for (int i = 0; i < params.size(); i++) {
+          float gsum = grads.get(i).abs().sum().getFloat();
+          if (!Float.isFinite(gsum)) {
+            throw new TrainingException("the gradient of " + params.get(i).name() + " is not finite at step " + step
+                + " (loss " + value + "); training stopped before the update");
+          }
+        }
       }
       double norm = Math.sqrt(sq);
       if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {

@@ -1,5 +1,6 @@
 package dev.plora.engine.runtime.ops;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.plora.engine.onnx.Attributes;
@@ -16,17 +17,17 @@ final class Constant implements OpKernel {
       return new NDArray[] {TensorCodec.decode(a.getTensor("value"), ctx.manager())};
     }
     if (a.has("value_float")) {
-      return new NDArray[] {ctx.manager().create(a.getFloat("value_float", 0f))};
+      return new NDArray[] {OwnedArrays.own(ctx.manager().create(a.getFloat("value_float", 0f)))};
     }
     if (a.has("value_floats")) {
-      return new NDArray[] {ctx.manager().create(a.getFloats("value_floats"))};
+      return new NDArray[] {OwnedArrays.own(ctx.manager().create(a.getFloats("value_floats")))};
     }
     if (a.has("value_int")) {
-      return new NDArray[] {ctx.manager().create(a.getInt("value_int"))};
+      return new NDArray[] {OwnedArrays.own(ctx.manager().create(a.getInt("value_int")))};
     }
     if (a.has("value_ints")) {
       long[] v = a.getInts("value_ints");
-      return new NDArray[] {ctx.manager().create(v, new Shape(v.length))};
+      return new NDArray[] {OwnedArrays.own(ctx.manager().create(v, new Shape(v.length)))};
     }
     throw ctx.error("only the value, value_float(s) and value_int(s) forms are supported");
   }

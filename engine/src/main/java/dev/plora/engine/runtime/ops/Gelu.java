@@ -1,5 +1,7 @@
 package dev.plora.engine.runtime.ops;
 
+import static dev.plora.engine.runtime.OwnedArrays.scalar;
+
 import ai.djl.ndarray.NDArray;
 import dev.plora.engine.runtime.OpContext;
 import dev.plora.engine.runtime.OpKernel;
@@ -16,14 +18,14 @@ final class Gelu implements OpKernel {
     NDArray inner;
     switch (approximate) {
       case "none":
-        inner = x.div(Math.sqrt(2.0)).erf();
+        inner = x.div(scalar(x, Math.sqrt(2.0))).erf();
         break;
       case "tanh":
-        inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2.0 / Math.PI)).tanh();
+        inner = x.add(x.mul(x).mul(x).mul(scalar(x, 0.044715))).mul(scalar(x, Math.sqrt(2.0 / Math.PI))).tanh();
         break;
       default:
         throw ctx.error("approximate must be \"none\" or \"tanh\", got \"" + approximate + "\"");
     }
-    return new NDArray[] {x.mul(inner.add(1)).mul(0.5)};
+    return new NDArray[] {x.mul(inner.add(scalar(x, 1))).mul(scalar(x, 0.5))};
   }
 }

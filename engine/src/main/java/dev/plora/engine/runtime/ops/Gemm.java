@@ -1,5 +1,7 @@
 package dev.plora.engine.runtime.ops;
 
+import static dev.plora.engine.runtime.OwnedArrays.scalar;
+
 import ai.djl.ndarray.NDArray;
 import dev.plora.engine.onnx.Attributes;
 import dev.plora.engine.runtime.OpContext;
@@ -16,10 +18,10 @@ final class Gemm implements OpKernel {
     float beta = a.getFloat("beta", 1f);
     NDArray y = x.matMul(w);
     if (alpha != 1f) {
-      y = y.mul(alpha);
+      y = y.mul(scalar(y, alpha));
     }
     if (in.length > 2 && in[2] != null) {
-      y = y.add(beta == 1f ? in[2] : in[2].mul(beta));
+      y = y.add(beta == 1f ? in[2] : in[2].mul(scalar(in[2], beta)));
     }
     return new NDArray[] {y};
   }

@@ -1,5 +1,7 @@
 package dev.plora.engine.runtime.ops;
 
+import static dev.plora.engine.runtime.OwnedArrays.scalar;
+
 import ai.djl.ndarray.NDArray;
 import dev.plora.engine.runtime.OpContext;
 import dev.plora.engine.runtime.OpKernel;
@@ -21,10 +23,11 @@ final class LayerNormalization implements OpKernel {
       axes[i - axis] = i;
       count *= x.getShape().get(i);
     }
-    NDArray mean = x.sum(axes, true).div(count);
+    NDArray n = scalar(x, count);
+    NDArray mean = x.sum(axes, true).div(n);
     NDArray centered = x.sub(mean);
-    NDArray var = centered.square().sum(axes, true).div(count);
-    NDArray invStd = var.add(eps).sqrt().pow(-1);
+    NDArray var = centered.square().sum(axes, true).div(n);
+    NDArray invStd = scalar(x, 1).div(var.add(scalar(x, eps)).sqrt());
     NDArray y = centered.mul(invStd).mul(in[1]);
     if (in.length > 2 && in[2] != null) {
       y = y.add(in[2]);

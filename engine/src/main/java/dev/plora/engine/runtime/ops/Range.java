@@ -1,5 +1,6 @@
 package dev.plora.engine.runtime.ops;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -22,6 +23,6 @@ final class Range implements OpKernel {
     for (int i = 0; i < n; i++) {
       v[i] = start + i * delta;
     }
-    return new NDArray[] {ctx.manager().create(v, new Shape(n)).toType(type, false)};
+    return new NDArray[] {OwnedArrays.own(ctx.manager().create(v, new Shape(n))).toType(type, false)};
   }
 }

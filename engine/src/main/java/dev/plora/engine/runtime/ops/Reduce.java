@@ -1,5 +1,7 @@
 package dev.plora.engine.runtime.ops;
 
+import static dev.plora.engine.runtime.OwnedArrays.scalar;
+
 import ai.djl.ndarray.NDArray;
 import dev.plora.engine.runtime.OpContext;
 import dev.plora.engine.runtime.OpKernel;
@@ -48,7 +50,8 @@ final class Reduce implements OpKernel {
         return new NDArray[] {x.sum(ax, keep)};
       case MEAN:
         // DJL's PyTorch mean takes one axis; a sum over all of them divided by the count is the same.
-        return new NDArray[] {x.sum(ax, keep).div(count)};
+        NDArray sum = x.sum(ax, keep);
+        return new NDArray[] {sum.div(scalar(sum, count))};
       default:
         NDArray m = x;
         for (int i = ax.length - 1; i >= 0; i--) {

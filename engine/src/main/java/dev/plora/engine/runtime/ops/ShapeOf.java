@@ -1,5 +1,6 @@
 package dev.plora.engine.runtime.ops;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import dev.plora.engine.runtime.OpContext;
 import dev.plora.engine.runtime.OpKernel;
@@ -16,6 +17,6 @@ final class ShapeOf implements OpKernel {
     int s = (int) Math.max(0, Math.min(rank, start < 0 ? start + rank : start));
     int e = (int) Math.max(0, Math.min(rank, end < 0 ? end + rank : end));
     long[] out = e > s ? Arrays.copyOfRange(dims, s, e) : new long[0];
-    return new NDArray[] {ctx.manager().create(out)};
+    return new NDArray[] {OwnedArrays.own(ctx.manager().create(out))};
   }
 }

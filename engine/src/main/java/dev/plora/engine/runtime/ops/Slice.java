@@ -1,5 +1,6 @@
 package dev.plora.engine.runtime.ops;
 
+import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import dev.plora.engine.runtime.OpContext;
@@ -78,7 +79,7 @@ final class Slice implements OpKernel {
         for (int j = 0; j < count; j++) {
           picks[j] = lo[a] + j * step[a];
         }
-        out = Gather.gather(ctx, out, ctx.manager().create(picks), a);
+        out = Gather.gather(ctx, out, OwnedArrays.own(ctx.manager().create(picks)), a);
       }
     }
     return new NDArray[] {out};
