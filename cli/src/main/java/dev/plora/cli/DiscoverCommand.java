@@ -1,6 +1,5 @@
 package dev.plora.cli;
 
-import dev.plora.engine.data.TextFields;
 import dev.plora.engine.lora.LoraConfig;
 import dev.plora.engine.mask.DiscoverRun;
 import dev.plora.engine.mask.MaskPlan;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,18 +24,10 @@ final class DiscoverCommand implements Callable<Integer> {
 
   @Option(names = "--strategy", required = true, description = "dense, uniform, partial-lora, shuffled or low-rank")
   String strategy;
-  @Option(names = "--model", defaultValue = "default", description = "an .onnx file, or 'default' (all-MiniLM-L6-v2)")
-  String model;
-  @Option(names = "--tokenizer", description = "tokenizer.json (default: the model's own)")
-  Path tokenizer;
+  @Mixin ModelOptions modelOptions;
   @Option(names = "--train", description = "training data; repeat for a multi-task plan (per-target maximum density)")
   List<Path> train;
-  @Option(names = "--text-field", defaultValue = "text")
-  String textField;
-  @Option(names = "--text-pair-field", defaultValue = "text_pair")
-  String textPairField;
-  @Option(names = "--label-field", defaultValue = "label")
-  String labelField;
+  @Mixin FieldOptions fieldOptions;
   @Option(names = "--rank", defaultValue = "8", description = "LoRA rank r (default: ${DEFAULT-VALUE})")
   int rank;
   @Option(names = "--targets", split = ",", description = "module patterns (default: query,key,value,dense)")
@@ -59,8 +51,8 @@ final class DiscoverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DiscoverRun.Config c = new DiscoverRun.Config(strategy, model, tokenizer, train,
-        new TextFields(textField, textPairField, labelField), rank,
+    DiscoverRun.Config c = new DiscoverRun.Config(strategy, modelOptions.model, modelOptions.tokenizer, train,
+        fieldOptions.fields(), rank,
         targets == null ? LoraConfig.DEFAULT_TARGETS : targets, tau, fewShot, dMin, density, from, seed, maxLen);
     MaskPlan plan = DiscoverRun.execute(c, out);
     PrintWriter w = spec.commandLine().getOut();

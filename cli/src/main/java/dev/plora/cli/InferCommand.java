@@ -11,10 +11,8 @@ import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.runtime.GraphExecutor;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +20,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code plora infer}: tokenize texts, run the graph in plora's runtime, save every tensor. */
@@ -33,22 +31,10 @@ import picocli.CommandLine.Spec;
 final class InferCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", defaultValue = "default", description = "an .onnx file, or 'default' (all-MiniLM-L6-v2)")
-  String model;
-
-  @Option(names = "--tokenizer", description = "tokenizer.json (default: the model's own)")
-  Path tokenizer;
-
-  static final class Source {
-    @Option(names = "--text", required = true, description = "a text to encode (repeatable)")
-    List<String> texts;
-
-    @Option(names = "--input-file", required = true, description = "a file with one text per line")
-    Path inputFile;
-  }
+  @Mixin ModelOptions modelOptions;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
-  Source source;
+  TextSource source;
 
   @Option(names = "--max-len", defaultValue = "128", description = "maximum tokens per text (default ${DEFAULT-VALUE})")
   int maxLen;
@@ -58,8 +44,8 @@ final class InferCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<String> texts = readTexts();
-    ModelFiles files = ModelFiles.resolve(model, tokenizer);
+    List<String> texts = source.read(spec);
+    ModelFiles files = modelOptions.resolve();
     PrintWriter out = spec.commandLine().getOut();
     try (NDManager manager = NDManager.newBaseManager();
         TextTokenizer tok = TextTokenizer.load(files.requireTokenizer(), maxLen);
@@ -94,22 +80,4 @@ final class InferCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<String> readTexts() throws IOException {
-    if (source.texts != null) {
-      return source.texts;
-    }
-    if (!Files.isRegularFile(source.inputFile)) {
-      throw new ParameterException(spec.commandLine(), "--input-file: no such file " + source.inputFile);
-    }
-    List<String> lines = new ArrayList<>();
-    for (String line : Files.readAllLines(source.inputFile, StandardCharsets.UTF_8)) {
-      if (!line.isBlank()) {
-        lines.add(line);
-      }
-    }
-    if (lines.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--input-file: " + source.inputFile + " has no non-empty lines");
-    }
-    return lines;
-  }
 }

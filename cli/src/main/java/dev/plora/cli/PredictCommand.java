@@ -7,7 +7,6 @@ import dev.plora.engine.export.OnnxPredictor;
 import dev.plora.engine.model.ModelFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +15,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code plora predict}: classify texts with a merged ONNX export, in ONNX Runtime alone. */
@@ -30,22 +28,15 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--tokenizer", description = "tokenizer.json (default: tokenizer.json next to the model, else the default model's)")
   Path tokenizer;
 
-  static final class Source {
-    @Option(names = "--text", required = true, description = "a text to classify (repeatable)")
-    List<String> texts;
-    @Option(names = "--input-file", required = true, description = "a file with one text per line")
-    Path inputFile;
-  }
-
   @ArgGroup(exclusive = true, multiplicity = "1")
-  Source source;
+  TextSource source;
 
   @Option(names = "--json", description = "print predictions as JSON")
   boolean json;
 
   @Override
   public Integer call() throws IOException {
-    List<String> texts = source.texts != null ? source.texts : lines(source.inputFile);
+    List<String> texts = source.read(spec);
     Path tok = tokenizer;
     if (tok == null) {
       Path beside = model.toAbsolutePath().getParent().resolve("tokenizer.json");
@@ -69,14 +60,4 @@ final class PredictCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<String> lines(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new ParameterException(spec.commandLine(), "--input-file: no such file " + file);
-    }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
-    if (lines.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--input-file: " + file + " has no non-empty lines");
-    }
-    return lines;
-  }
 }

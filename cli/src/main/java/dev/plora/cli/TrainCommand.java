@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,20 +25,12 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", defaultValue = "default", description = "an .onnx file, or 'default' (all-MiniLM-L6-v2)")
-  String model;
-  @Option(names = "--tokenizer", description = "tokenizer.json (default: the model's own)")
-  Path tokenizer;
+  @Mixin ModelOptions modelOptions;
   @Option(names = "--train", required = true, description = "training data (.jsonl or .csv)")
   Path train;
   @Option(names = "--eval", description = "evaluation data; without it, metrics are on the training data")
   Path eval;
-  @Option(names = "--text-field", defaultValue = "text", description = "default: ${DEFAULT-VALUE}")
-  String textField;
-  @Option(names = "--text-pair-field", defaultValue = "text_pair", description = "second segment for pair tasks (default: ${DEFAULT-VALUE}, optional)")
-  String textPairField;
-  @Option(names = "--label-field", defaultValue = "label", description = "default: ${DEFAULT-VALUE}")
-  String labelField;
+  @Mixin FieldOptions fieldOptions;
   @Option(names = "--rank", description = "LoRA rank r (default: the plan's with --masks PLAN_DIR, else 8)")
   Integer rank;
   @Option(names = "--alpha", defaultValue = "16", description = "LoRA alpha; updates scale by alpha/r (default: ${DEFAULT-VALUE})")
@@ -104,9 +97,9 @@ final class TrainCommand implements Callable<Integer> {
       masks = masks.resolve(dev.plora.engine.mask.MaskPlan.MASKS);
     }
     double density = maskChoice == null || maskChoice.density == null ? 1.0 : maskChoice.density;
-    RunConfig config = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, model,
-        tokenizer == null ? null : tokenizer.toString(), train.toString(), eval == null ? null : eval.toString(),
-        textField, textPairField, labelField, null, effectiveRank, alpha, dropout,
+    RunConfig config = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, modelOptions.model,
+        modelOptions.tokenizer == null ? null : modelOptions.tokenizer.toString(), train.toString(), eval == null ? null : eval.toString(),
+        fieldOptions.textField, fieldOptions.textPairField, fieldOptions.labelField, null, effectiveRank, alpha, dropout,
         targets == null ? LoraConfig.DEFAULT_TARGETS : targets, null, density,
         masks == null ? null : masks.toString(), maskSeed == null ? seed : maskSeed, pooling, maxLen, epochs, batch,
         lr, weightDecay, warmup, maxGradNorm, seed, checkpointEvery, sparseLrScaling, device);

@@ -1,15 +1,13 @@
 package dev.plora.cli;
 
+import static dev.plora.cli.CliRunner.plora;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,27 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result plora(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   @Test
   void inspectJsonListsMiniLmInputsOutputsAndItsThirtySixTargets() throws Exception {
-    Result r = plora("inspect", "--model", "default", "--json");
+    CliRunner.Result r = plora("inspect", "--model", "default", "--json");
     assertThat(r.code()).as(r.err()).isEqualTo(0);
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.get("inputs")).extracting(n -> n.get("name").asText())
@@ -55,7 +35,7 @@ class CliTest {
 
   @Test
   void inspectTextShowsTheTargetTable() {
-    Result r = plora("inspect");
+    CliRunner.Result r = plora("inspect");
     assertThat(r.code()).isEqualTo(0);
     assertThat(r.out()).contains("LoRA targets (36 MatMuls").contains("encoder.layer.5.output.dense")
         .contains("[1536, 384]");
@@ -66,7 +46,7 @@ class CliTest {
     Path lines = dir.resolve("texts.txt");
     Files.writeString(lines, "a short one\n\nand a noticeably longer second line of text\n");
     Path out = dir.resolve("out/result.safetensors");
-    Result r = plora("infer", "--input-file", lines.toString(), "--max-len", "8", "--output", out.toString());
+    CliRunner.Result r = plora("infer", "--input-file", lines.toString(), "--max-len", "8", "--output", out.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(0);
     assertThat(r.out()).contains("2 texts, 8 tokens each");
     try (NDManager m = NDManager.newBaseManager(); InputStream in = Files.newInputStream(out)) {
@@ -81,14 +61,14 @@ class CliTest {
 
   @Test
   void badInputGivesOneLineErrorsAndNonZeroExitCodes() {
-    Result missingModel = plora("inspect", "--model", dir.resolve("nope.onnx").toString());
+    CliRunner.Result missingModel = plora("inspect", "--model", dir.resolve("nope.onnx").toString());
     assertThat(missingModel.code()).isEqualTo(1);
     assertThat(missingModel.err()).startsWith("plora: error: --model: no such file");
 
-    Result noTexts = plora("infer", "--output", dir.resolve("x.safetensors").toString());
+    CliRunner.Result noTexts = plora("infer", "--output", dir.resolve("x.safetensors").toString());
     assertThat(noTexts.code()).isEqualTo(2);
 
-    Result emptyFile = plora("infer", "--input-file", write("empty.txt", "\n\n"), "--output", dir.resolve("y.safetensors").toString());
+    CliRunner.Result emptyFile = plora("infer", "--input-file", write("empty.txt", "\n\n"), "--output", dir.resolve("y.safetensors").toString());
     assertThat(emptyFile.code()).isEqualTo(2);
     assertThat(emptyFile.err()).contains("has no non-empty lines");
     assertThat(dir.resolve("y.safetensors")).doesNotExist();

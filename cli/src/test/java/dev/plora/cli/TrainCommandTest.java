@@ -1,5 +1,6 @@
 package dev.plora.cli;
 
+import static dev.plora.cli.CliRunner.plora;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDList;
@@ -10,11 +11,8 @@ import dev.plora.engine.data.Corpus;
 import dev.plora.engine.data.CorpusFetcher;
 import dev.plora.engine.model.DefaultModel;
 import dev.plora.engine.model.TinyBert;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,23 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** plora train / evaluate as a user runs them: a tiny generated model, then the real MiniLM on a real corpus. */
 class TrainCommandTest {
   @TempDir Path dir;
-
-  private record Result(int code, String out, String err) {}
-
-  private static Result plora(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      return new Result(Main.run(args), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   private Path tinyModel() throws IOException {
     Path model = dir.resolve("tiny/model.onnx");
@@ -67,7 +48,7 @@ class TrainCommandTest {
     Path train = data("train.jsonl", 32);
     Path eval = data("eval.jsonl", 12);
     Path run = dir.resolve("runs/tiny");
-    Result r = plora("train", "--model", model.toString(), "--train", train.toString(), "--eval", eval.toString(),
+    CliRunner.Result r = plora("train", "--model", model.toString(), "--train", train.toString(), "--eval", eval.toString(),
         "--rank", "4", "--density", "0.5", "--epochs", "2", "--batch", "8", "--max-len", "16", "--lr", "1e-2",
         "--checkpoint-every", "3", "--out", run.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(0);
@@ -99,34 +80,34 @@ class TrainCommandTest {
       assertThat(tensors.get("classifier.weight").getShape().getShape()).containsExactly(2, 16);
     }
 
-    Result e = plora("evaluate", "--run", run.toString(), "--data", eval.toString(), "--json");
+    CliRunner.Result e = plora("evaluate", "--run", run.toString(), "--data", eval.toString(), "--json");
     assertThat(e.code()).as(e.err()).isEqualTo(0);
     JsonNode again = new ObjectMapper().readTree(e.out());
     assertThat(again.get("accuracy").asDouble()).isEqualTo(metrics.get("accuracy").asDouble());
     assertThat(again.get("mcc").asDouble()).isEqualTo(metrics.get("mcc").asDouble());
 
     Path merged = dir.resolve("exports/tiny.onnx");
-    Result export = plora("export", "--run", run.toString(), "--format", "onnx-merged", "--out", merged.toString());
+    CliRunner.Result export = plora("export", "--run", run.toString(), "--format", "onnx-merged", "--out", merged.toString());
     assertThat(export.code()).as(export.err()).isEqualTo(0);
     assertThat(export.out()).contains("parity: ONNX Runtime vs engine logits on 12 texts");
     Files.copy(dir.resolve("tiny/tokenizer.json"), dir.resolve("exports/tokenizer.json"));
-    Result predict = plora("predict", "--model", merged.toString(), "--text", "a wonderful stay", "--json");
+    CliRunner.Result predict = plora("predict", "--model", merged.toString(), "--text", "a wonderful stay", "--json");
     assertThat(predict.code()).as(predict.err()).isEqualTo(0);
     JsonNode prediction = new ObjectMapper().readTree(predict.out()).get(0);
     assertThat(prediction.get("label").asText()).isIn("neg", "pos");
     assertThat(prediction.get("probabilities").size()).isEqualTo(2);
-    Result exportAgain = plora("export", "--run", run.toString(), "--format", "onnx-merged", "--out", merged.toString());
+    CliRunner.Result exportAgain = plora("export", "--run", run.toString(), "--format", "onnx-merged", "--out", merged.toString());
     assertThat(exportAgain.code()).isEqualTo(1);
     assertThat(exportAgain.err()).contains("already exists; pass --force");
-    Result sparse = plora("export", "--run", run.toString(), "--format", "sparse", "--fp16", "--out", dir.resolve("exports/sparse").toString());
+    CliRunner.Result sparse = plora("export", "--run", run.toString(), "--format", "sparse", "--fp16", "--out", dir.resolve("exports/sparse").toString());
     assertThat(sparse.code()).as(sparse.err()).isEqualTo(0);
-    Result peftFp16 = plora("export", "--run", run.toString(), "--format", "peft", "--fp16", "--out", dir.resolve("exports/peft").toString());
+    CliRunner.Result peftFp16 = plora("export", "--run", run.toString(), "--format", "peft", "--fp16", "--out", dir.resolve("exports/peft").toString());
     assertThat(peftFp16.err()).contains("--fp16 applies to --format sparse only");
 
-    Result twice = plora("train", "--model", model.toString(), "--train", train.toString(), "--out", run.toString());
+    CliRunner.Result twice = plora("train", "--model", model.toString(), "--train", train.toString(), "--out", run.toString());
     assertThat(twice.code()).isEqualTo(1);
     assertThat(twice.err()).contains("already holds a finished run");
-    Result replaced = plora("train", "--model", model.toString(), "--train", train.toString(), "--rank", "2",
+    CliRunner.Result replaced = plora("train", "--model", model.toString(), "--train", train.toString(), "--rank", "2",
         "--epochs", "1", "--batch", "16", "--max-len", "16", "--overwrite", "--out", run.toString());
     assertThat(replaced.code()).as(replaced.err()).isEqualTo(0);
     assertThat(new ObjectMapper().readTree(run.resolve("config.json").toFile()).get("rank").asInt()).isEqualTo(2);
@@ -178,7 +159,7 @@ class TrainCommandTest {
     Files.write(train, mixed.subList(0, 32));
     Files.write(eval, mixed.subList(32, 48));
     Path run = dir.resolve("runs/minilm");
-    Result r = plora("train", "--model", "default", "--train", train.toString(), "--eval", eval.toString(),
+    CliRunner.Result r = plora("train", "--model", "default", "--train", train.toString(), "--eval", eval.toString(),
         "--density", "0.125", "--epochs", "1", "--batch", "8", "--max-len", "32", "--out", run.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(0);
     JsonNode metrics = new ObjectMapper().readTree(run.resolve("metrics.json").toFile());

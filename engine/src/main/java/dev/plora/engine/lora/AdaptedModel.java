@@ -165,8 +165,8 @@ public final class AdaptedModel implements AutoCloseable {
       String mod = l.site().module();
       list.add(named(m.create(l.a().denseValues(), new Shape(l.a().mask().rows(), l.a().mask().cols())), mod + ".lora_A"));
       list.add(named(m.create(l.b().denseValues(), new Shape(l.b().mask().rows(), l.b().mask().cols())), mod + ".lora_B"));
-      list.add(named(mask(m, l.a().mask()), mod + ".lora_A_mask"));
-      list.add(named(mask(m, l.b().mask()), mod + ".lora_B_mask"));
+      list.add(l.a().mask().toTensor(m, mod + ".lora_A_mask"));
+      list.add(l.b().mask().toTensor(m, mod + ".lora_B_mask"));
     }
     for (Parameter p : head.parameters()) {
       list.add(named(p.value().duplicate(), p.name()));
@@ -198,14 +198,6 @@ public final class AdaptedModel implements AutoCloseable {
     return a;
   }
 
-  private static NDArray mask(NDManager m, Mask mask) {
-    float[] v = mask.toValues();
-    byte[] b = new byte[v.length];
-    for (int i = 0; i < v.length; i++) {
-      b[i] = (byte) (v[i] != 0 ? 1 : 0);
-    }
-    return m.create(java.nio.ByteBuffer.wrap(b), new Shape(mask.rows(), mask.cols()), DataType.UINT8);
-  }
 
   private static NDArray named(NDArray a, String name) {
     a.setName(name);

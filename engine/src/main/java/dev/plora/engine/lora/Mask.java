@@ -71,6 +71,18 @@ public record Mask(long rows, long cols, long[] kept) {
         .filter(i -> values[i] != 0f).asLongStream().toArray());
   }
 
+  /** The mask as a uint8 0/1 tensor {@code [rows, cols]} named {@code name}, as files store it. */
+  public ai.djl.ndarray.NDArray toTensor(ai.djl.ndarray.NDManager manager, String name) {
+    byte[] b = new byte[Math.toIntExact(numel())];
+    for (long k : kept) {
+      b[(int) k] = 1;
+    }
+    ai.djl.ndarray.NDArray a = manager.create(java.nio.ByteBuffer.wrap(b),
+        new ai.djl.ndarray.types.Shape(rows, cols), ai.djl.ndarray.types.DataType.UINT8);
+    a.setName(name);
+    return a;
+  }
+
   /** The mask as row-major 0/1 values. */
   public float[] toValues() {
     float[] v = new float[Math.toIntExact(numel())];

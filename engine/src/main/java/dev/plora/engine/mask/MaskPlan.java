@@ -1,22 +1,17 @@
 package dev.plora.engine.mask;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.plora.engine.io.AtomicFiles;
 import dev.plora.engine.lora.AdapterMasks;
-import dev.plora.engine.lora.Mask;
 import dev.plora.engine.lora.TargetMasks;
 import dev.plora.engine.lora.TargetSite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,8 +72,8 @@ public record MaskPlan(String strategy, Map<String, Object> parameters, long see
       try (NDManager m = NDManager.newBaseManager()) {
         NDList list = new NDList();
         for (TargetMasks t : masks.byModule().values()) {
-          list.add(tensor(m, t.a(), t.module() + ".lora_A_mask"));
-          list.add(tensor(m, t.b(), t.module() + ".lora_B_mask"));
+          list.add(t.a().toTensor(m, t.module() + ".lora_A_mask"));
+          list.add(t.b().toTensor(m, t.module() + ".lora_B_mask"));
         }
         AtomicFiles.write(dir.resolve(MASKS), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
       }
@@ -125,14 +120,4 @@ public record MaskPlan(String strategy, Map<String, Object> parameters, long see
     }
   }
 
-  private static NDArray tensor(NDManager m, Mask mask, String name) {
-    float[] v = mask.toValues();
-    byte[] b = new byte[v.length];
-    for (int i = 0; i < v.length; i++) {
-      b[i] = (byte) (v[i] != 0 ? 1 : 0);
-    }
-    NDArray a = m.create(ByteBuffer.wrap(b), new Shape(mask.rows(), mask.cols()), DataType.UINT8);
-    a.setName(name);
-    return a;
-  }
 }
