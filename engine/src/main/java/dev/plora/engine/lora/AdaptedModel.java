@@ -169,7 +169,9 @@ public final class AdaptedModel implements AutoCloseable {
       list.add(l.b().mask().toTensor(m, mod + ".lora_B_mask"));
     }
     for (Parameter p : head.parameters()) {
-      list.add(named(p.value().duplicate(), p.name()));
+      NDArray copy = p.value().duplicate();
+      copy.attach(m); // the list lives in the caller's manager, not the model's
+      list.add(named(copy, p.name()));
     }
     return list;
   }

@@ -22,9 +22,13 @@ public final class DiscoverRun {
    * @param density uniform's density
    * @param dMin partial-lora's floor; null means 1/rank
    * @param from the plan shuffled and low-rank start from
+   * @param imp IMP's rounds, prune fraction, scope and rewind step (null for other strategies)
+   * @param training IMP's training hyper-parameters (null for other strategies)
+   * @param eval IMP's per-round evaluation data (null: the training data)
    */
   public record Config(String strategy, String model, Path tokenizer, List<Path> train, TextFields fields, int rank,
-      List<String> targets, double tau, int fewShot, Double dMin, Double density, Path from, long seed, int maxLength) {}
+      List<String> targets, double tau, int fewShot, Double dMin, Double density, Path from, long seed, int maxLength,
+      double alpha, Imp.Params imp, dev.plora.engine.train.TrainConfig training, Path eval) {}
 
   private DiscoverRun() {}
 
@@ -71,12 +75,20 @@ public final class DiscoverRun {
         }
         break;
       }
-      case "imp":
-        throw new IllegalArgumentException("strategy 'imp' (iterative magnitude pruning) is not implemented yet;"
-            + " available: dense, uniform, partial-lora, shuffled, low-rank");
+      case "imp": {
+        if (c.train() == null || c.train().size() != 1) {
+          throw new IllegalArgumentException("imp needs exactly one --train (it trains on it every round)");
+        }
+        Dataset train = Dataset.read(c.train().get(0), c.fields());
+        Dataset eval = c.eval() == null ? null : Dataset.read(c.eval(), c.fields());
+        dev.plora.engine.lora.LoraConfig lora = new dev.plora.engine.lora.LoraConfig(c.rank(), c.alpha(), 0, c.targets());
+        try (TextTokenizer tok = TextTokenizer.load(files.requireTokenizer(), c.maxLength())) {
+          return Imp.plan(model, sites, lora, train, eval, tok, c.training(), c.imp(), c.seed(), out);
+        }
+      }
       default:
         throw new IllegalArgumentException("unknown strategy '" + c.strategy()
-            + "'; available: dense, uniform, partial-lora, shuffled, low-rank");
+            + "'; available: dense, uniform, partial-lora, imp, shuffled, low-rank");
     }
     plan.save(out);
     return plan;
