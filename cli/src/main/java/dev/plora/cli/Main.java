@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Sparse low-rank adapters (Partial-LoRA) for ONNX transformers.",
-    subcommands = {InspectCommand.class, InferCommand.class, DiscoverCommand.class, TrainCommand.class, EvaluateCommand.class,
+    subcommands = {InspectCommand.class, InferCommand.class, DiscoverCommand.class, TrainCommand.class, EvaluateCommand.class, SweepCommand.class,
         ExportCommand.class, PredictCommand.class, DatasetsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   public static void main(String[] args) {

@@ -1,0 +1,73 @@
+package dev.plora.engine.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plora.engine.data.Dataset;
+import dev.plora.engine.model.DefaultModel;
+import dev.plora.engine.testing.TinyTask;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepTest {
+  @TempDir Path dir;
+
+  @Test
+  void sweepWritesResultsReportAndCurveAndContinuesWhereItStopped() throws Exception {
+    Path model = dir.resolve("model/model.onnx");
+    TinyTask.model(6).save(model);
+    Files.copy(DefaultModel.tokenizer(), dir.resolve("model/tokenizer.json"));
+    Dataset train = TinyTask.dataset(dir, "train.jsonl", 24, 1);
+    Dataset eval = TinyTask.dataset(dir, "eval.jsonl", 12, 2);
+    SweepConfig c = new SweepConfig(model.toString(), null, train.source().toString(), eval.source().toString(),
+        SweepConfig.STRATEGIES, List.of(0.5), List.of(1L, 2L), 4, 8, 16, 1, 8, 1e-2, 0.9, 3, 2, 0.5, "inverse-density");
+    Path out = dir.resolve("sweep");
+    List<String> log = new ArrayList<>();
+    List<SweepRow> rows = Sweep.execute(c, out, log::add);
+    SweepReport.write(rows, out, "test sweep");
+
+    // Per seed: dense, partial-lora, uniform@0.5, imp (2 rounds), shuffled, low-rank.
+    assertThat(rows).hasSize(2 * 7);
+    assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(1 + 14);
+    assertThat(rows).filteredOn(r -> r.strategy().equals("dense")).allSatisfy(r -> assertThat(r.kept()).isEqualTo(1.0));
+    assertThat(rows).filteredOn(r -> r.strategy().equals("uniform")).allSatisfy(r -> assertThat(r.kept()).isBetween(0.49, 0.51));
+    assertThat(rows).filteredOn(r -> r.strategy().equals("imp")).extracting(SweepRow::kept)
+        .contains(1.0).anySatisfy(k -> assertThat(k).isBetween(0.45, 0.55));
+    SweepRow partial = rows.stream().filter(r -> r.strategy().equals("partial-lora") && r.seed() == 1).findFirst().orElseThrow();
+    SweepRow shuffled = rows.stream().filter(r -> r.strategy().equals("shuffled") && r.seed() == 1).findFirst().orElseThrow();
+    assertThat(shuffled.kept()).isEqualTo(partial.kept());
+    SweepRow lowRank = rows.stream().filter(r -> r.strategy().equals("low-rank") && r.seed() == 1).findFirst().orElseThrow();
+    assertThat(lowRank.kept()).isLessThanOrEqualTo(partial.kept());
+    String report = Files.readString(out.resolve("report.md"));
+    assertThat(report).contains("| dense | 1.0000 | 1.000 | 2 |").contains(" ± ");
+    byte[] png = Files.readAllBytes(out.resolve("lth-curve.png"));
+    assertThat(png.length).isGreaterThan(5000);
+    assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+
+    // A rerun trains nothing; after one run is lost, only that one is trained again.
+    Path denseRun = Path.of(rows.get(0).run());
+    FileTime before = Files.getLastModifiedTime(denseRun.resolve("metrics.json"));
+    Path lost = Path.of(rows.stream().filter(r -> r.strategy().equals("uniform") && r.seed() == 2).findFirst().orElseThrow().run());
+    for (String f : List.of("metrics.json", "adapter.safetensors")) {
+      Files.delete(lost.resolve(f));
+    }
+    log.clear();
+    List<SweepRow> again = Sweep.execute(c, out, log::add);
+    assertThat(again).hasSize(14);
+    assertThat(log.stream().filter(l -> l.startsWith("train "))).containsExactly("train " + lost.getFileName());
+    assertThat(Files.getLastModifiedTime(denseRun.resolve("metrics.json"))).isEqualTo(before);
+  }
+
+  @Test
+  void badSweepParametersAreRejected() {
+    assertThatThrownBy(() -> new SweepConfig("default", null, "t", "e", List.of("magic"), List.of(0.5), List.of(1L),
+        8, 16, 64, 1, 8, 1e-3, 0.9, 16, 2, 0.2, "none")).hasMessageContaining("unknown strategy 'magic'");
+    assertThatThrownBy(() -> new SweepConfig("default", null, "t", "e", List.of("uniform"), List.of(0.0), List.of(1L),
+        8, 16, 64, 1, 8, 1e-3, 0.9, 16, 2, 0.2, "none")).hasMessageContaining("--densities must be in (0, 1], got 0.0");
+  }
+}
