@@ -76,6 +76,8 @@ public final class Trainer {
     long examples = 0;
     Engine engine = model.manager().getEngine();
     model.setTraining(true);
+    int[] order = null;
+    int orderEpoch = -1;
     try {
       for (int step = first; step <= total; step++) {
         if (stopRequested.getAsBoolean()) {
@@ -84,7 +86,10 @@ public final class Trainer {
         }
         int epoch = (step - 1) / perEpoch;
         int batch = (step - 1) % perEpoch;
-        int[] order = Sampling.epochOrder(data.size(), config.seed(), epoch);
+        if (epoch != orderEpoch) {
+          order = Sampling.epochOrder(data.size(), config.seed(), epoch);
+          orderEpoch = epoch;
+        }
         int from = batch * config.batchSize();
         int to = Math.min(order.length, from + config.batchSize());
         double loss = step(engine, data, gold, order, from, to, step, params, optimizer, schedule.at(step));
