@@ -2,7 +2,8 @@
 # Training examples/s on MiniLM (r=8 on all 36 target MatMuls, batch 32 x 128 tokens, CPU): plora vs a
 # PyTorch eager implementation of the same model and adapters (bench/torch_reference.py), run back to
 # back in this script, at densities 1.0 and 0.125. Also optimizer-state bytes and peak RSS.
-# Needs: apt-get install python3-torch python3-onnx   (Debian's PyTorch 1.13, run by /usr/bin/python3)
+# Needs: apt-get install python3-torch python3-onnx libopenblas0-pthread (Debian's PyTorch 1.13, run by
+# /usr/bin/python3; without OpenBLAS its generic BLAS falls back to the reference netlib BLAS, ~10x slower).
 # Usage: bench/train-throughput.sh [batch] [seq] [steps] [threads]   (defaults 32 128 8 2)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
