@@ -37,7 +37,14 @@ public final class SweepReport {
   public static List<Group> groups(List<SweepRow> rows) {
     Map<String, List<SweepRow>> by = new LinkedHashMap<>();
     for (SweepRow r : rows) {
-      String key = r.strategy().equals("imp") ? "imp@" + Math.round(r.kept() * 1000) : r.strategy() + "@" + r.density();
+      // Uniform and dense have a requested density; the plan-derived strategies differ a little per seed
+      // (partial-lora's k_t depends on its few-shot sample), so they group by strategy; IMP by round.
+      String key;
+      switch (r.strategy()) {
+        case "imp": key = "imp@" + Math.round(r.kept() * 1000); break;
+        case "partial-lora": case "shuffled": case "low-rank": key = r.strategy(); break;
+        default: key = r.strategy() + "@" + r.density();
+      }
       by.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
     }
     List<Group> out = new ArrayList<>();
@@ -46,7 +53,8 @@ public final class SweepReport {
       double[] f1 = g.stream().mapToDouble(SweepRow::macroF1).toArray();
       double[] mcc = g.stream().mapToDouble(SweepRow::mcc).toArray();
       double kept = g.stream().mapToDouble(SweepRow::kept).average().orElse(Double.NaN);
-      out.add(new Group(g.get(0).strategy(), g.get(0).density(), g.size(), kept, mean(acc), std(acc), mean(f1), std(f1),
+      double density = g.stream().mapToDouble(SweepRow::density).average().orElse(Double.NaN);
+      out.add(new Group(g.get(0).strategy(), density, g.size(), kept, mean(acc), std(acc), mean(f1), std(f1),
           mean(mcc), std(mcc)));
     }
     return out;
