@@ -114,6 +114,34 @@ class TrainCommandTest {
   }
 
   @Test
+  void discoveredPlanTrainsWithItsOwnRankAndMasks() throws Exception {
+    Path model = tinyModel();
+    Path train = data("train.jsonl", 16);
+    Path plan = dir.resolve("plan");
+    CliRunner.Result d = plora("discover", "--strategy", "uniform", "--density", "0.5", "--rank", "2",
+        "--model", model.toString(), "--out", plan.toString());
+    assertThat(d.code()).as(d.err()).isEqualTo(0);
+    assertThat(d.out()).contains("uniform plan, rank 2").contains("fewer");
+    Path run = dir.resolve("runs/planned");
+    CliRunner.Result t = plora("train", "--model", model.toString(), "--train", train.toString(), "--masks", plan.toString(),
+        "--epochs", "1", "--batch", "8", "--max-len", "16", "--out", run.toString());
+    assertThat(t.code()).as(t.err()).isEqualTo(0);
+    assertThat(new ObjectMapper().readTree(run.resolve("config.json").toFile()).get("rank").asInt()).isEqualTo(2);
+    try (NDManager m = NDManager.newBaseManager();
+        InputStream planMasks = Files.newInputStream(plan.resolve("masks.safetensors"));
+        InputStream runTensors = Files.newInputStream(run.resolve("adapter.safetensors"))) {
+      NDList expected = NDList.decode(m, planMasks);
+      NDList actual = NDList.decode(m, runTensors);
+      String key = "encoder.layer.0.intermediate.dense.lora_B_mask";
+      assertThat(actual.get(key).toByteArray()).isEqualTo(expected.get(key).toByteArray());
+    }
+    CliRunner.Result conflict = plora("train", "--model", model.toString(), "--train", train.toString(), "--masks",
+        plan.toString(), "--rank", "8", "--out", dir.resolve("runs/conflict").toString());
+    assertThat(conflict.code()).isEqualTo(1);
+    assertThat(conflict.err()).contains("--rank 8 differs from the plan's rank 2");
+  }
+
+  @Test
   void badInputIsRefusedWithOneLineErrors() throws Exception {
     Path model = tinyModel();
     Path train = data("train.jsonl", 8);
