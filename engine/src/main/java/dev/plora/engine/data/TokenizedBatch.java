@@ -1,9 +1,9 @@
 package dev.plora.engine.data;
 
-import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.plora.engine.runtime.OwnedArrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,12 +31,17 @@ public record TokenizedBatch(long[][] inputIds, long[][] attentionMask, long[][]
   }
 
   private static NDArray create(NDManager manager, long[][] rows) {
+    return OwnedArrays.own(manager.create(flatten(rows), new Shape(rows.length, rows.length == 0 ? 0 : rows[0].length)));
+  }
+
+  /** Rows {@code [B][T]} as one row-major array of {@code B·T} values. */
+  public static long[] flatten(long[][] rows) {
     int b = rows.length;
     int t = b == 0 ? 0 : rows[0].length;
     long[] flat = new long[b * t];
     for (int i = 0; i < b; i++) {
       System.arraycopy(rows[i], 0, flat, i * t, t);
     }
-    return OwnedArrays.own(manager.create(flat, new Shape(b, t)));
+    return flat;
   }
 }

@@ -90,13 +90,7 @@ public final class OnnxPredictor implements AutoCloseable {
   }
 
   private OnnxTensor tensor(long[][] rows) throws OrtException {
-    int b = rows.length;
-    int t = rows[0].length;
-    long[] flat = new long[b * t];
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(rows[i], 0, flat, i * t, t);
-    }
-    return OnnxTensor.createTensor(env, LongBuffer.wrap(flat), new long[] {b, t});
+    return OnnxTensor.createTensor(env, LongBuffer.wrap(TokenizedBatch.flatten(rows)), new long[] {rows.length, rows[0].length});
   }
 
   @Override

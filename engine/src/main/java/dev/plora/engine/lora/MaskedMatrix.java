@@ -1,10 +1,10 @@
 package dev.plora.engine.lora;
 
-import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.plora.engine.runtime.OwnedArrays;
 
 /**
  * A matrix whose masked entries are structurally zero: only the kept entries exist, as a trainable

@@ -1,6 +1,5 @@
 package dev.plora.engine.mask;
 
-
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.plora.engine.data.Dataset;

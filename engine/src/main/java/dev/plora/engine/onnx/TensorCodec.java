@@ -1,12 +1,12 @@
 package dev.plora.engine.onnx;
 
-import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.ByteString;
 import dev.plora.engine.onnx.proto.TensorProto;
+import dev.plora.engine.runtime.OwnedArrays;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.plora.engine.train;
 
-import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -15,6 +14,7 @@ import dev.plora.engine.data.TokenizedBatch;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.ClassificationHead;
 import dev.plora.engine.lora.Parameter;
+import dev.plora.engine.runtime.OwnedArrays;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

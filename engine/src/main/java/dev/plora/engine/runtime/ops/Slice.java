@@ -1,10 +1,10 @@
 package dev.plora.engine.runtime.ops;
 
-import dev.plora.engine.runtime.OwnedArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import dev.plora.engine.runtime.OpContext;
 import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.OwnedArrays;
 
 /**
  * {@code Slice}: starts/ends/axes as attributes before opset 10, then starts/ends/axes/steps as
