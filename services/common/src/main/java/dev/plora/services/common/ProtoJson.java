@@ -1,0 +1,47 @@
+package dev.plora.services.common;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+
+/** Kafka payloads are the {@code plora.v1} messages in proto3 JSON: readable with kcat, one schema. */
+public final class ProtoJson {
+  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRETTY = JsonFormat.printer();
+  private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+
+  public static String print(Message m) {
+    try {
+      return PRINTER.print(m);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("cannot print " + m.getDescriptorForType().getFullName() + " as JSON", e);
+    }
+  }
+
+  public static String pretty(Message m) {
+    try {
+      return PRETTY.print(m);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("cannot print " + m.getDescriptorForType().getFullName() + " as JSON", e);
+    }
+  }
+
+  /**
+   * Parses proto3 JSON into a builder of the expected type. Unknown fields are errors, so a misspelt
+   * option is reported instead of silently falling back to its default.
+   *
+   * @throws IllegalArgumentException naming the message type and what the parser objected to
+   */
+  @SuppressWarnings("unchecked")
+  public static <B extends Message.Builder> B parse(String json, B builder) {
+    try {
+      PARSER.merge(json, builder);
+      return builder;
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new IllegalArgumentException("not a valid " + builder.getDescriptorForType().getFullName() + " in proto3 JSON: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private ProtoJson() {}
+}

@@ -1,0 +1,51 @@
+package dev.plora.services.gateway;
+
+import dev.plora.proto.v1.JobSpec;
+import dev.plora.proto.v1.Outcome;
+import dev.plora.proto.v1.Progress;
+import dev.plora.services.common.InvalidSpecException;
+import dev.plora.services.common.ProtoJson;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Kafka inputs of the gateway. A record that is not the expected proto3 JSON throws, and the channel's
+ * failure strategy moves it to the dead-letter topic; the service keeps consuming.
+ */
+@ApplicationScoped
+public class KafkaIngress {
+  @Inject JobOrchestrator jobs;
+
+  /**
+   * A JobSpec as JSON. Its job id is its client_job_id's job when known; otherwise the record's position
+   * ({@code kafka-P-OFFSET}), so a redelivered record finds the job it already created.
+   */
+  @Incoming("submit")
+  @Blocking
+  public void onSubmit(ConsumerRecord<String, String> record) {
+    if (record.value() == null) {
+      throw new IllegalArgumentException("empty record at " + record.topic() + "-" + record.partition() + "@" + record.offset());
+    }
+    JobSpec spec = ProtoJson.parse(record.value(), JobSpec.newBuilder()).build();
+    String id = "kafka-" + record.partition() + "-" + record.offset();
+    try {
+      jobs.submit(spec, id);
+    } catch (InvalidSpecException e) {
+      jobs.reject(spec, id, e);
+    }
+  }
+
+  @Incoming("outcomes")
+  @Blocking
+  public void onOutcome(String json) {
+    jobs.onOutcome(ProtoJson.parse(json, Outcome.newBuilder()).build());
+  }
+
+  @Incoming("progress-in")
+  public void onProgress(String json) {
+    jobs.onProgress(ProtoJson.parse(json, Progress.newBuilder()).build());
+  }
+}
