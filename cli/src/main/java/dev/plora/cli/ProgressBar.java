@@ -21,20 +21,24 @@ final class ProgressBar implements Consumer<Progress> {
 
   @Override
   public void accept(Progress p) {
-    double fraction = p.step() / (double) p.totalSteps();
-    String stats = String.format("step %d/%d  epoch %d  loss %.4f  lr %.2e  %.1f ex/s  ETA %s",
-        p.step(), p.totalSteps(), p.epoch(), p.loss(), p.learningRate(), p.examplesPerSecond(), eta(p.etaSeconds()));
+    show(p.step(), p.totalSteps(), String.format("step %d/%d  epoch %d  loss %.4f  lr %.2e  %.1f ex/s  ETA %s",
+        p.step(), p.totalSteps(), p.epoch(), p.loss(), p.learningRate(), p.examplesPerSecond(), eta(p.etaSeconds())));
+  }
+
+  /** Draws {@code step} of {@code total} with a line of statistics. */
+  void show(long step, long total, String stats) {
+    double fraction = step / (double) total;
     if (terminal) {
       int filled = (int) Math.round(fraction * WIDTH);
       out.print("\r[" + "=".repeat(filled) + " ".repeat(WIDTH - filled) + "] " + stats + "   ");
-      if (p.step() == p.totalSteps()) {
+      if (step == total) {
         out.println();
       }
       out.flush();
       return;
     }
     int percent = (int) Math.floor(fraction * 100);
-    if (percent / 5 != lastPercent / 5 || p.step() == p.totalSteps()) {
+    if (percent / 5 != lastPercent / 5 || step == total) {
       lastPercent = percent;
       out.println(stats);
       out.flush();

@@ -1,0 +1,34 @@
+package dev.plora.cli;
+
+import dev.plora.cli.stack.LocalStack;
+import dev.plora.cli.stack.StackPorts;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the embedded stack lives and listens; shared by up, down, status, submit, watch, cancel, demo. */
+final class StackOptions {
+  @Option(names = "--stack-home", description = "stack state: logs, pid files, Kafka data, artifact store (default: <repo>/.plora)")
+  Path home;
+  @Option(names = "--gateway", description = "gRPC target of the gateway (default: the embedded stack's, 127.0.0.1:19000)")
+  String gateway;
+  @Option(names = "--kafka-port", defaultValue = "19092", description = "embedded broker port (default: ${DEFAULT-VALUE})")
+  int kafkaPort;
+  @Option(names = "--grpc-port", defaultValue = "19000", description = "embedded gateway gRPC port (default: ${DEFAULT-VALUE})")
+  int grpcPort;
+  @Option(names = "--http-port", defaultValue = "18080",
+      description = "first HTTP port: gateway, then one per worker (default: ${DEFAULT-VALUE})")
+  int httpPort;
+
+  static Path repoRoot() {
+    return Path.of(System.getProperty("plora.root", ".")).toAbsolutePath().normalize();
+  }
+
+  LocalStack stack() {
+    return new LocalStack(repoRoot(), home != null ? home : repoRoot().resolve(".plora"),
+        new StackPorts(kafkaPort, kafkaPort + 1, grpcPort, httpPort));
+  }
+
+  String gatewayTarget() {
+    return gateway != null ? gateway : "127.0.0.1:" + grpcPort;
+  }
+}
