@@ -20,7 +20,8 @@ import java.util.Optional;
 /**
  * The embedded stack as local processes: the dev broker (real Kafka) and the five services, each
  * logging to {@code HOME/logs/NAME.log}, tracked by pid files in {@code HOME/stack/}, the artifact
- * store in {@code HOME/store} ({@code file:} URIs enabled, as this stack runs on the user's machine).
+ * store in {@code HOME/store} ({@code file:} URIs enabled by default, as this stack runs on the user's
+ * machine).
  * Processes outlive the command that started them; {@link #down()} stops them.
  */
 public final class LocalStack {
@@ -29,15 +30,22 @@ public final class LocalStack {
   private final Path repoRoot;
   private final Path home;
   private final StackPorts ports;
+  private final boolean allowFileUris;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** One service's state, for {@code plora status}. */
   public record ServiceState(StackService service, long pid, boolean alive, String health, int httpPort) {}
 
   public LocalStack(Path repoRoot, Path home, StackPorts ports) {
+    this(repoRoot, home, ports, true);
+  }
+
+  /** @param allowFileUris whether jobs may name host files ({@code file:}); off, inputs must be uploaded */
+  public LocalStack(Path repoRoot, Path home, StackPorts ports, boolean allowFileUris) {
     this.repoRoot = repoRoot.toAbsolutePath().normalize();
     this.home = home.toAbsolutePath().normalize();
     this.ports = ports;
+    this.allowFileUris = allowFileUris;
   }
 
   public StackPorts ports() {
@@ -173,7 +181,7 @@ public final class LocalStack {
   private void environment(StackService s, Map<String, String> env) {
     env.put("PLORA_KAFKA", ports.bootstrap());
     env.put("PLORA_STORE", store().toString());
-    env.put("PLORA_ALLOW_FILE_URIS", "true");
+    env.put("PLORA_ALLOW_FILE_URIS", Boolean.toString(allowFileUris));
     env.putIfAbsent("DJL_CACHE_DIR", repoRoot.resolve(".cache/djl").toString());
     env.putIfAbsent("PLORA_HOME", repoRoot.resolve(".cache/plora").toString());
     // PyTorch frees every tensor; keep freed memory in the heap instead of returning it to the OS (see bin/plora).
