@@ -1,0 +1,365 @@
+package dev.plora.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.plora.cli.stack.LocalStack;
+import dev.plora.cli.stack.MeshClient;
+import dev.plora.cli.stack.StackPorts;
+import dev.plora.cli.stack.StackService;
+import dev.plora.proto.v1.ArtifactServiceGrpc;
+import dev.plora.proto.v1.DatasetSpec;
+import dev.plora.proto.v1.DownloadRequest;
+import dev.plora.proto.v1.JobEvent;
+import dev.plora.proto.v1.JobSpec;
+import dev.plora.proto.v1.JobState;
+import dev.plora.proto.v1.JobStatus;
+import dev.plora.proto.v1.LoraSpec;
+import dev.plora.proto.v1.ModelSpec;
+import dev.plora.proto.v1.Progress;
+import dev.plora.proto.v1.Stage;
+import dev.plora.proto.v1.StrategySpec;
+import dev.plora.proto.v1.TrainingSpec;
+import dev.plora.services.common.JobMachine;
+import dev.plora.services.common.ProtoJson;
+import dev.plora.services.common.TinyJob;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The mesh end to end: a real Kafka broker and the five services as separate processes (the jars this
+ * build produced), on a tiny generated model whose files are uploaded through the ArtifactService.
+ * {@code file:} URIs are disabled here, as on a shared deployment.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MeshStackTest {
+  private static final StackPorts PORTS = new StackPorts(29192, 29193, 29100, 28080);
+  private static LocalStack stack;
+  private static MeshClient client;
+  private static Path home;
+
+  @BeforeAll
+  static void up() throws Exception {
+    Path root = Path.of(System.getProperty("plora.root", "../..")).toAbsolutePath().normalize();
+    home = root.resolve("services/stack-tests/target/stack-home");
+    if (Files.exists(home)) {
+      try (var files = Files.walk(home)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    stack = new LocalStack(root, home, PORTS, false);
+    stack.down(); // leftovers of an interrupted run
+    stack.up(System.out);
+    client = new MeshClient(stack.grpcTarget());
+    Path tiny = TinyJob.write(home.resolve("local/tiny"), 32);
+    for (String f : List.of("model.onnx", "tokenizer.json", "train.jsonl", "eval.jsonl")) {
+      assertThat(client.upload(tiny.resolve(f), "uploads/tiny/" + f).getBytes()).isEqualTo(Files.size(tiny.resolve(f)));
+    }
+  }
+
+  @AfterAll
+  static void down() {
+    if (client != null) {
+      client.close();
+    }
+    if (stack != null) {
+      stack.down();
+    }
+  }
+
+  static JobSpec.Builder tiny(String strategy, int epochs, int batch) {
+    return JobSpec.newBuilder()
+        .setModel(ModelSpec.newBuilder().setModelUri("uploads/tiny/model.onnx").setTokenizerUri("uploads/tiny/tokenizer.json"))
+        .setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/tiny/train.jsonl").setEvalUri("uploads/tiny/eval.jsonl"))
+        .setLora(LoraSpec.newBuilder().setRank(4))
+        .setStrategy(StrategySpec.newBuilder().setKind(strategy).setFewShot(4))
+        .setTraining(TrainingSpec.newBuilder().setEpochs(epochs).setBatchSize(batch).setMaxLength(16).setCheckpointEvery(5));
+  }
+
+  /** Watches a job to its end, collecting every event. */
+  static List<JobEvent> watch(String jobId) {
+    List<JobEvent> events = new ArrayList<>();
+    client.watch(jobId).forEachRemaining(events::add);
+    return events;
+  }
+
+  static JobStatus await(Predicate<JobStatus> condition, String what, Duration timeout, java.util.function.Supplier<JobStatus> poll)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JobStatus last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = poll.get();
+        if (last != null && condition.test(last)) {
+          return last;
+        }
+      } catch (StatusRuntimeException e) {
+        // not there yet (or the gateway is restarting)
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("timed out waiting for " + what + "; last status: " + (last == null ? "none" : ProtoJson.print(last)));
+  }
+
+  static JobStatus byClientId(String clientJobId) {
+    return client.list().stream().filter(j -> j.getSpec().getClientJobId().equals(clientJobId)).findFirst().orElse(null);
+  }
+
+  @Test
+  @Order(1)
+  void aJobSubmittedThroughGrpcEndsInAnOnnxModelThatOnnxRuntimeRuns() throws Exception {
+    JobStatus submitted = client.submit(tiny("partial-lora", 2, 8).addExportFormats("onnx-merged").addExportFormats("peft").build());
+    assertThat(submitted.getState()).isEqualTo(JobState.JOB_STATE_DISCOVERING);
+    List<JobEvent> events = watch(submitted.getJobId());
+    JobStatus end = events.get(events.size() - 1).getStatus();
+    assertThat(end.getState()).as(end.getReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+    assertThat(events).filteredOn(JobEvent::hasProgress).isNotEmpty()
+        .allSatisfy(e -> assertThat(e.getProgress().getStage()).isEqualTo(Stage.STAGE_TRAIN));
+    assertThat(events).filteredOn(JobEvent::hasStatus).extracting(e -> e.getStatus().getState())
+        .contains(JobState.JOB_STATE_TRAINING, JobState.JOB_STATE_EVALUATING, JobState.JOB_STATE_EXPORTING);
+    assertThat(end.getTrials(0).getMetrics().getAdapterParams()).isLessThan(end.getTrials(0).getMetrics().getDenseLoraParams());
+    assertThat(end.getExportsList()).hasSize(2);
+
+    // download the merged model through the ArtifactService and run it in ONNX Runtime
+    Path onnx = home.resolve("local/downloaded.onnx");
+    ManagedChannel ch = ManagedChannelBuilder.forTarget(stack.grpcTarget()).usePlaintext().build();
+    try (OutputStream out = Files.newOutputStream(onnx)) {
+      ArtifactServiceGrpc.newBlockingStub(ch).download(DownloadRequest.newBuilder().setPath(end.getExports(0).getUri()).build())
+          .forEachRemaining(c -> {
+            try {
+              c.getData().writeTo(out);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+    } finally {
+      ch.shutdownNow();
+    }
+    assertThat(Files.size(onnx)).isEqualTo(end.getExports(0).getBytes());
+    float[] p = TinyJob.ortProbabilities(onnx);
+    assertThat(p[0] + p[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+
+    // health and Prometheus metrics on every service
+    HttpClient http = HttpClient.newHttpClient();
+    for (StackService s : StackService.ORDER) {
+      if (s.httpPort(PORTS) < 0) {
+        continue;
+      }
+      assertThat(get(http, s.httpPort(PORTS), "/q/health").statusCode()).as(s.id()).isEqualTo(200);
+      assertThat(get(http, s.httpPort(PORTS), "/q/metrics").body()).as(s.id()).contains("jvm_memory_used_bytes");
+    }
+    assertThat(get(http, PORTS.httpBase(), "/q/metrics").body()).contains("plora_jobs_submitted_total");
+    assertThat(get(http, StackService.TRAINER.httpPort(PORTS), "/q/metrics").body()).contains("plora_task_duration_seconds");
+  }
+
+  private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @Order(2)
+  void kafkaRecordsStartJobsAndUndecodableOnesGoToTheDeadLetterTopic() throws Exception {
+    String poison = "this is not a JobSpec " + System.nanoTime();
+    try (KafkaProducer<String, String> producer = producer()) {
+      producer.send(new ProducerRecord<>("plora.jobs.submit", "poison", poison)).get(30, TimeUnit.SECONDS);
+      String valid = ProtoJson.print(tiny("dense", 1, 8).setClientJobId("kafka-json-1").build());
+      producer.send(new ProducerRecord<>("plora.jobs.submit", "kafka-json-1", valid)).get(30, TimeUnit.SECONDS);
+      String invalid = ProtoJson.print(tiny("dense", 1, 8).setClientJobId("kafka-bad-1")
+          .setLora(LoraSpec.newBuilder().setRank(-2)).build());
+      producer.send(new ProducerRecord<>("plora.jobs.submit", "kafka-bad-1", invalid)).get(30, TimeUnit.SECONDS);
+    }
+    assertThat(deadLetters(Duration.ofSeconds(60), poison)).contains(poison);
+
+    JobStatus done = await(s -> JobMachine.isTerminal(s.getState()), "the Kafka-submitted job to end", Duration.ofMinutes(3),
+        () -> byClientId("kafka-json-1"));
+    assertThat(done.getState()).as(done.getReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+    assertThat(done.getJobId()).startsWith("kafka-");
+    JobStatus rejected = await(s -> true, "the invalid Kafka job", Duration.ofSeconds(60), () -> byClientId("kafka-bad-1"));
+    assertThat(rejected.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+    assertThat(rejected.getReason()).contains("lora.rank").contains("-2");
+  }
+
+  @Test
+  @Order(3)
+  void invalidSpecsAndDisallowedUrisAreRefusedWithTheField() {
+    assertThatThrownBy(() -> client.submit(tiny("dense", 1, 8).setLora(LoraSpec.newBuilder().setRank(-1)).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).startsWith("lora.rank:");
+        });
+    assertThatThrownBy(() -> client.submit(tiny("dense", 1, 8).setDataset(DatasetSpec.newBuilder()
+        .setTrainUri(home.resolve("local/tiny/train.jsonl").toUri().toString())).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("dataset.train_uri").contains("file: URIs are disabled");
+        });
+    assertThatThrownBy(() -> client.submit(tiny("dense", 1, 8).setDataset(DatasetSpec.newBuilder()
+        .setTrainUri("uploads/../../../etc/passwd")).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getDescription()).contains("dataset.train_uri").contains("'..'"));
+    assertThatThrownBy(() -> client.upload(home.resolve("local/tiny/train.jsonl"), "../escape.jsonl"))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).contains("'..'");
+        });
+    assertThat(Files.exists(stack.store().getParent().resolve("escape.jsonl"))).isFalse();
+  }
+
+  @Test
+  @Order(4)
+  void aTrainerKilledMidTrainingIsReplacedAndTheJobResumesFromItsCheckpoint() throws Exception {
+    JobStatus submitted = client.submit(tiny("dense", 10, 4).build()); // 80 steps, a checkpoint every 5
+    List<Progress> before = new ArrayList<>();
+    List<Progress> after = new ArrayList<>();
+    List<JobStatus> statuses = new ArrayList<>();
+    CompletableFuture<Void> killed = new CompletableFuture<>();
+    Iterator<JobEvent> events = client.watch(submitted.getJobId());
+    while (events.hasNext()) {
+      JobEvent e = events.next();
+      if (e.hasStatus()) {
+        statuses.add(e.getStatus());
+      } else if (!killed.isDone()) {
+        before.add(e.getProgress());
+        if (e.getProgress().getStep() >= 12) {
+          stack.stop(StackService.TRAINER, true); // SIGKILL: no graceful shutdown, no commit
+          killed.complete(null);
+          stack.start(StackService.TRAINER, System.out);
+        }
+      } else {
+        after.add(e.getProgress());
+      }
+    }
+    JobStatus end = statuses.get(statuses.size() - 1);
+    assertThat(end.getState()).as(end.getReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+    long killedAt = before.get(before.size() - 1).getStep();
+    assertThat(after).as("progress after the restart").isNotEmpty();
+    long resumedAt = after.get(0).getStep();
+    System.out.printf("trainer killed after step %d; the replacement resumed at step %d%n", killedAt, resumedAt);
+    assertThat(resumedAt).as("first step after the restart (killed at %d)", killedAt).isGreaterThan(5).isLessThanOrEqualTo(killedAt + 1);
+    assertThat(after.get(after.size() - 1).getStep()).isEqualTo(80);
+    assertThat(statuses).filteredOn(s -> s.getState() == JobState.JOB_STATE_SUCCEEDED).hasSize(1);
+    assertThat(end.getExportsList()).hasSize(1);
+  }
+
+  @Test
+  @Order(5)
+  void aRestartedGatewayKeepsEveryJobAndFinishesTheOneInFlight() throws Exception {
+    List<JobStatus> finished = client.list();
+    JobStatus inFlight = client.submit(tiny("uniform", 6, 4).setStrategy(StrategySpec.newBuilder().setKind("uniform").setDensity(0.5))
+        .build());
+    await(s -> s.getState() == JobState.JOB_STATE_TRAINING, "training", Duration.ofMinutes(2), () -> client.get(inFlight.getJobId()));
+    stack.stop(StackService.GATEWAY, true);
+    stack.start(StackService.GATEWAY, System.out);
+    for (JobStatus f : finished) {
+      JobStatus now = client.get(f.getJobId());
+      assertThat(now.getState()).isEqualTo(f.getState());
+      assertThat(now.getTrialsList()).isEqualTo(f.getTrialsList());
+      assertThat(now.getExportsList()).isEqualTo(f.getExportsList());
+    }
+    JobStatus end = await(s -> JobMachine.isTerminal(s.getState()), "the in-flight job to end", Duration.ofMinutes(3),
+        () -> client.get(inFlight.getJobId()));
+    assertThat(end.getState()).as(end.getReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+  }
+
+  @Test
+  @Order(6)
+  void aCancelledJobStopsTraining() throws Exception {
+    JobStatus submitted = client.submit(tiny("dense", 40, 4).build());
+    await(s -> s.hasProgress() && s.getProgress().getStep() >= 3, "training progress", Duration.ofMinutes(2),
+        () -> client.get(submitted.getJobId()));
+    assertThat(client.cancel(submitted.getJobId()).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+    Thread.sleep(3000);
+    JobStatus later = client.get(submitted.getJobId());
+    assertThat(later.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+    assertThat(stack.tail(StackService.TRAINER, 30)).contains("job=" + submitted.getJobId() + " trial=0 stage=train: failed: cancelled");
+    assertThatThrownBy(() -> client.get("no-such-job"))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  @Order(7)
+  void aPythonGrpcClientSubmitsAndWatchesAJob() throws Exception {
+    Path root = Path.of(System.getProperty("plora.root", "../..")).toAbsolutePath().normalize();
+    Path stubs = Files.createDirectories(home.resolve("python"));
+    List<String> protos = List.of("plora/v1/job.proto", "plora/v1/task.proto", "plora/v1/service.proto");
+    List<String> gen = new ArrayList<>(List.of("/usr/bin/python3", "-m", "grpc_tools.protoc", "-I", root.resolve("proto/src/main/proto").toString(),
+        "--python_out=" + stubs, "--grpc_python_out=" + stubs));
+    gen.addAll(protos);
+    assertThat(run(gen, Map.of())).as("protoc").startsWith("0\n");
+    String spec = ProtoJson.print(tiny("partial-lora", 2, 8).build());
+    String out = run(List.of("/usr/bin/python3", root.resolve("services/stack-tests/src/test/python/submit_and_watch.py").toString(),
+        stack.grpcTarget(), spec), Map.of("PYTHONPATH", stubs.toString()));
+    assertThat(out).startsWith("0\n").contains("submitted ").contains("progress trial 0 step 8/8")
+        .contains("status JOB_STATE_SUCCEEDED").contains("export onnx-merged jobs/");
+  }
+
+  private static String run(List<String> cmd, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    return p.exitValue() + "\n" + out;
+  }
+
+  private static KafkaProducer<String, String> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, PORTS.bootstrap());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  private static List<String> deadLetters(Duration timeout, String wanted) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, PORTS.bootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "stack-test-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+      c.subscribe(List.of("plora.dead-letter"));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline && !values.contains(wanted)) {
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+          values.add(r.value());
+        }
+      }
+    }
+    return values;
+  }
+}
