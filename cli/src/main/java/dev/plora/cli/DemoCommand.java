@@ -47,6 +47,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    long t0 = System.nanoTime();
     LocalStack s = stack.stack();
     boolean started = !s.isUp();
     Path home = s.store().getParent();
@@ -91,6 +92,7 @@ final class DemoCommand implements Callable<Integer> {
       for (JobStatus j : done) {
         JobReport.print(j, s.store(), System.out);
       }
+      System.out.printf("demo took %.0f s (stack start, both jobs)%n", (System.nanoTime() - t0) / 1e9);
       return done.stream().allMatch(j -> JobWatcher.exitCode(j) == 0) ? 0 : 1;
     } finally {
       if (started && !keep) {

@@ -169,6 +169,10 @@ public final class LocalStack {
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add(s == StackService.DEV_BROKER || s == StackService.GATEWAY ? "-Xmx512m" : "-Xmx2g");
     cmd.add("-Dai.djl.offline=true");
+    if (s != StackService.DEV_BROKER && s != StackService.GATEWAY) {
+      cmd.add("-Dai.djl.pytorch.num_threads=" + torchThreads());
+      cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
+    }
     cmd.add("-jar");
     cmd.add(jar.toString());
     if (s == StackService.DEV_BROKER) {
@@ -176,6 +180,20 @@ public final class LocalStack {
           "--dir", home.resolve("kafka").toString()));
     }
     return cmd;
+  }
+
+  /**
+   * PyTorch intra-op threads per worker: {@code PLORA_TORCH_THREADS}, else half the cores. Four workers
+   * share one machine here; with more threads than cores, PyTorch's OpenMP threads wait on each other
+   * (measured on 2 cores next to another busy process: a MiniLM trainer with 2 threads trained at 2 examples/s,
+   * with 1 thread at 9).
+   */
+  static int torchThreads() {
+    String env = System.getenv("PLORA_TORCH_THREADS");
+    if (env != null && !env.isBlank()) {
+      return Integer.parseInt(env.trim());
+    }
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   private void environment(StackService s, Map<String, String> env) {
