@@ -171,6 +171,37 @@ class MeshStackTest {
     float[] p = TinyJob.ortProbabilities(onnx);
     assertThat(p[0] + p[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
 
+    // gRPC health and reflection on the gateway
+    ManagedChannel grpc = ManagedChannelBuilder.forTarget(stack.grpcTarget()).usePlaintext().build();
+    try {
+      assertThat(io.grpc.health.v1.HealthGrpc.newBlockingStub(grpc).check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance())
+          .getStatus()).isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      List<String> services = new ArrayList<>();
+      CompletableFuture<Void> listed = new CompletableFuture<>();
+      var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(grpc).serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
+        @Override
+        public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+          r.getListServicesResponse().getServiceList().forEach(s -> services.add(s.getName()));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          listed.completeExceptionally(t);
+        }
+
+        @Override
+        public void onCompleted() {
+          listed.complete(null);
+        }
+      });
+      requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+      requests.onCompleted();
+      listed.get(30, TimeUnit.SECONDS);
+      assertThat(services).contains("plora.v1.JobService", "plora.v1.ArtifactService");
+    } finally {
+      grpc.shutdownNow();
+    }
+
     // health and Prometheus metrics on every service
     HttpClient http = HttpClient.newHttpClient();
     for (StackService s : StackService.ORDER) {
@@ -200,6 +231,8 @@ class MeshStackTest {
       String invalid = ProtoJson.print(tiny("dense", 1, 8).setClientJobId("kafka-bad-1")
           .setLora(LoraSpec.newBuilder().setRank(-2)).build());
       producer.send(new ProducerRecord<>("plora.jobs.submit", "kafka-bad-1", invalid)).get(30, TimeUnit.SECONDS);
+      String misspelt = "{\"clientJobId\": \"kafka-bad-2\", \"lora\": {\"rnak\": 4}}";
+      producer.send(new ProducerRecord<>("plora.jobs.submit", "kafka-bad-2", misspelt)).get(30, TimeUnit.SECONDS);
     }
     assertThat(deadLetters(Duration.ofSeconds(60), poison)).contains(poison);
 
@@ -210,6 +243,9 @@ class MeshStackTest {
     JobStatus rejected = await(s -> true, "the invalid Kafka job", Duration.ofSeconds(60), () -> byClientId("kafka-bad-1"));
     assertThat(rejected.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
     assertThat(rejected.getReason()).contains("lora.rank").contains("-2");
+    JobStatus misspelt = await(s -> true, "the misspelt Kafka job", Duration.ofSeconds(60), () -> byClientId("kafka-bad-2"));
+    assertThat(misspelt.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+    assertThat(misspelt.getReason()).contains("rnak");
   }
 
   @Test

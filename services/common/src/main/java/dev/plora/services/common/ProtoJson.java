@@ -9,6 +9,7 @@ public final class ProtoJson {
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Printer PRETTY = JsonFormat.printer();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+  private static final JsonFormat.Parser LENIENT = JsonFormat.parser().ignoringUnknownFields();
 
   public static String print(Message m) {
     try {
@@ -36,6 +37,17 @@ public final class ProtoJson {
   public static <B extends Message.Builder> B parse(String json, B builder) {
     try {
       PARSER.merge(json, builder);
+      return builder;
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new IllegalArgumentException("not a valid " + builder.getDescriptorForType().getFullName() + " in proto3 JSON: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** As {@link #parse}, but skipping unknown fields: to recover a record's identity when strict parsing failed. */
+  public static <B extends Message.Builder> B parseLenient(String json, B builder) {
+    try {
+      LENIENT.merge(json, builder);
       return builder;
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new IllegalArgumentException("not a valid " + builder.getDescriptorForType().getFullName() + " in proto3 JSON: "

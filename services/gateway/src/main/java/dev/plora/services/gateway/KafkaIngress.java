@@ -13,7 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Kafka inputs of the gateway. A record that is not the expected proto3 JSON throws, and the channel's
- * failure strategy moves it to the dead-letter topic; the service keeps consuming.
+ * failure strategy moves it to the dead-letter topic; the service keeps consuming. A submission that is
+ * a JobSpec but names an unknown field, or fails validation, becomes a failed job with the reason.
  */
 @ApplicationScoped
 public class KafkaIngress {
@@ -29,8 +30,17 @@ public class KafkaIngress {
     if (record.value() == null) {
       throw new IllegalArgumentException("empty record at " + record.topic() + "-" + record.partition() + "@" + record.offset());
     }
-    JobSpec spec = ProtoJson.parse(record.value(), JobSpec.newBuilder()).build();
     String id = "kafka-" + record.partition() + "-" + record.offset();
+    JobSpec spec;
+    try {
+      spec = ProtoJson.parse(record.value(), JobSpec.newBuilder()).build();
+    } catch (IllegalArgumentException strict) {
+      // A JobSpec with a misspelt or unknown field: record it as a failed job the submitter can find by its
+      // client_job_id. Anything that is not a JobSpec at all throws here and goes to the dead-letter topic.
+      spec = ProtoJson.parseLenient(record.value(), JobSpec.newBuilder()).build();
+      jobs.reject(spec, id, new InvalidSpecException("spec", strict.getMessage()));
+      return;
+    }
     try {
       jobs.submit(spec, id);
     } catch (InvalidSpecException e) {
