@@ -3,10 +3,12 @@
 # process (plora run), alternating the order in each pair; plus the stack's resident memory at idle.
 # Wall time is end to end as a user sees it: from the command's start to the job's end (plora run includes
 # its JVM start; the mesh's services are already up, as they are in production).
+# Both sides get the same PyTorch intra-op thread count (PLORA_TORCH_THREADS, default 1).
 # Usage: bench/mesh-overhead.sh [pairs=2] [train examples=300] [eval examples=200]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 pairs="${1:-2}"; ntrain="${2:-300}"; neval="${3:-200}"
+export PLORA_TORCH_THREADS="${PLORA_TORCH_THREADS:-1}"
 (cd "$root" && mvn -B -q -DskipTests package -am -pl cli,services/dev-broker,services/gateway,services/mask-discovery,services/trainer,services/evaluator,services/exporter) >&2
 work="$(mktemp -d)"
 # Private copies of everything that runs, so a rebuild during the benchmark cannot replace a jar under a JVM.
@@ -17,7 +19,8 @@ done
 cp -r "$root/cli/target" "$work/repo/cli/"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$root/.cache/djl}" PLORA_HOME="${PLORA_HOME:-$root/.cache/plora}"
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}"
-plora=(java -Dplora.root="$work/repo" -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1 -jar "$work/repo/cli/target/plora-cli.jar")
+plora=(java -Dplora.root="$work/repo" -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1
+  -Dai.djl.pytorch.num_threads="$PLORA_TORCH_THREADS" -jar "$work/repo/cli/target/plora-cli.jar")
 ports=(--stack-home "$work/stack" --kafka-port 39092 --grpc-port 39000 --http-port 38080)
 
 data="$root/.plora/datasets/spam-assassin"
@@ -37,12 +40,14 @@ open(f"{work}/job.json", "w").write(json.dumps(spec))
 PY
 
 "${plora[@]}" up "${ports[@]}" >&2
+trap '"${plora[@]}" down "${ports[@]}" >&2; rm -rf "$work"' EXIT
 sleep 20  # let the JVMs settle before reading their idle memory
 "${plora[@]}" status "${ports[@]}" >&2
 rss_kb=0
-for pid in $(cat "$work"/stack/stack/*.pid); do
+for f in "$work"/stack/stack/*.pid; do
+  pid=$(<"$f")
   rss_kb=$((rss_kb + $(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)))
-  echo "  pid $pid ($(tr '\0' ' ' < /proc/"$pid"/cmdline | grep -o '[a-z-]*/target' | head -1)): $(awk '/VmRSS/ {print $2}' /proc/"$pid"/status) kB" >&2
+  echo "  $(basename "$f" .pid): $(awk '/VmRSS/ {print $2}' /proc/"$pid"/status) kB" >&2
 done
 
 now() { date +%s.%N; }
@@ -54,7 +59,5 @@ for i in $(seq 1 "$pairs"); do
   if (( i % 2 == 1 )); then a=$(inproc "$i"); b=$(mesh "$i"); order="run, mesh"; else b=$(mesh "$i"); a=$(inproc "$i"); order="mesh, run"; fi
   printf "| %d | %s | %.1f | %.1f | %.3f |\n" "$i" "$order" "$a" "$b" "$(echo "$b / $a" | bc -l)"
 done
-grep -h "accuracy\|<- best" "$work"/run-1.log "$work"/mesh-1.log | head -4 >&2
+grep -h "<- best" "$work"/run-*.log "$work"/mesh-*.log >&2
 printf "idle resident memory, broker + 5 services: %.0f MB\n" "$(echo "$rss_kb / 1024" | bc -l)"
-"${plora[@]}" down "${ports[@]}" >&2
-rm -rf "$work"
