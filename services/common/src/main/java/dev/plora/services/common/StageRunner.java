@@ -188,9 +188,9 @@ public final class StageRunner {
     }
   }
 
+  /** The engine's own message (it names the file, field or value); the exception type when there is none. */
   private static String message(Throwable e) {
     String m = e.getMessage();
-    return e.getClass().getSimpleName().equals("IllegalArgumentException") || m != null && !m.isBlank()
-        ? (m == null ? e.toString() : m) : e.toString();
+    return m == null || m.isBlank() ? e.toString() : m;
   }
 }

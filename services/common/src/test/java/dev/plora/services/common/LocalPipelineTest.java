@@ -107,6 +107,17 @@ class LocalPipelineTest {
   }
 
   @Test
+  void anEngineErrorFailsTheJobWithAReasonTheUserCanActOn() throws Exception {
+    ArtifactStore store = new ArtifactStore(dir.resolve("store"), false);
+    TinyJob.write(store.root().resolve("uploads/tiny"), 16);
+    JobSpec spec = tinySpec("partial-lora").toBuilder().setStrategy(StrategySpec.newBuilder().setKind("partial-lora").setFewShot(50))
+        .build();
+    JobStatus end = new LocalPipeline(store).run("r", spec, s -> { }, p -> { }, () -> false);
+    assertThat(end.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+    assertThat(end.getReason()).startsWith("trial 0 (seed 1) failed at discover: ").contains("50");
+  }
+
+  @Test
   void anInvalidSpecRunsNothing() {
     ArtifactStore store = new ArtifactStore(dir.resolve("store"), false);
     assertThatThrownBy(() -> new LocalPipeline(store).run("r", tinySpec("dense"), s -> { }, p -> { }, () -> false))
