@@ -28,9 +28,11 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
       }
     }
-    System.out.printf("%-15s %8s %-12s %s%n", "service", "pid", "health", "endpoint");
+    System.out.printf("%-15s %8s %-12s %9s  %s%n", "service", "pid", "health", "rss MB", "endpoint");
     for (LocalStack.ServiceState s : stack.status()) {
-      System.out.printf("%-15s %8s %-12s %s%n", s.service().id(), s.alive() ? Long.toString(s.pid()) : "-", s.health(),
+      long rss = stack.residentBytes(s.service());
+      System.out.printf("%-15s %8s %-12s %9s  %s%n", s.service().id(), s.alive() ? Long.toString(s.pid()) : "-", s.health(),
+          rss > 0 ? Long.toString(rss >> 20) : "-",
           s.httpPort() > 0 ? "http://127.0.0.1:" + s.httpPort() + "/q/health" : stack.ports().bootstrap());
     }
     try (MeshClient client = new MeshClient(options.gatewayTarget())) {
