@@ -41,7 +41,7 @@ PY
 
 "${plora[@]}" up "${ports[@]}" >&2
 trap '"${plora[@]}" down "${ports[@]}" >&2; rm -rf "$work"' EXIT
-sleep 60  # let the JVMs settle (and finish their warm-up job) before reading their idle memory
+sleep 20  # let the JVMs settle before reading their idle memory
 "${plora[@]}" status "${ports[@]}" >&2
 rss_kb=0
 for f in "$work"/stack/stack/*.pid; do
