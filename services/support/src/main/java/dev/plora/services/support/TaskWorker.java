@@ -8,7 +8,6 @@ import dev.plora.services.common.ArtifactStore;
 import dev.plora.services.common.ProtoJson;
 import dev.plora.services.common.StageRunner;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +26,6 @@ import org.jboss.logging.Logger;
  * is redelivered and resumes from what the killed attempt left in the store. An undecodable record
  * fails the message, which the channel's failure strategy sends to the dead-letter topic.
  */
-@Startup // create it (and start the warm-up) at boot, not on the first task
 @ApplicationScoped
 public class TaskWorker {
   private static final Logger LOG = Logger.getLogger(TaskWorker.class);
@@ -40,7 +38,6 @@ public class TaskWorker {
   @Inject @Channel("progress") Emitter<String> progress;
   @ConfigProperty(name = "plora.worker.stage") String stageName;
   @ConfigProperty(name = "plora.worker.name") String workerName;
-  @ConfigProperty(name = "plora.worker.warm-up", defaultValue = "true") boolean warmUp;
 
   private StageRunner runner;
   private Stage stage;
@@ -56,19 +53,6 @@ public class TaskWorker {
       default -> throw new IllegalStateException("plora.worker.stage must be discover, train, evaluate or export; got '"
           + stageName + "'");
     };
-    if (warmUp) {
-      // In the background: readiness does not wait for it; a task arriving meanwhile simply runs beside it.
-      Thread t = new Thread(() -> {
-        long t0 = System.nanoTime();
-        try {
-          LOG.infof("warm-up: %s in %.1f s", WarmUp.run(), (System.nanoTime() - t0) / 1e9);
-        } catch (Exception | LinkageError e) {
-          LOG.warnf("warm-up failed (the first task will be slower): %s", e.toString());
-        }
-      }, "plora-warm-up");
-      t.setDaemon(true);
-      t.start();
-    }
   }
 
   @Incoming("tasks")
