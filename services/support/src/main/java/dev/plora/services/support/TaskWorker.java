@@ -1,7 +1,6 @@
 package dev.plora.services.support;
 
 import dev.plora.proto.v1.Outcome;
-import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Stage;
 import dev.plora.proto.v1.Task;
 import dev.plora.services.common.ArtifactStore;
