@@ -5,6 +5,7 @@ import dev.plora.engine.data.CorpusFetcher;
 import dev.plora.engine.lora.LoraConfig;
 import dev.plora.engine.model.DefaultModel;
 import dev.plora.engine.train.RunConfig;
+import dev.plora.engine.train.TrainConfig;
 import dev.plora.engine.train.RunMetrics;
 import dev.plora.engine.train.TrainRun;
 import java.io.IOException;
@@ -40,7 +41,8 @@ public final class AccuracyBench {
       for (double density : new double[] {1.0, 0.125}) {
         RunConfig c = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, "default", null, train.toString(), eval.toString(),
             "text", "text_pair", "label", null, 8, 16, 0, LoraConfig.DEFAULT_TARGETS, null, density, null, 42, "mean",
-            maxLen, epochs, 16, 5e-4, 0.01, 0.06, 1.0, 42, 0, "inverse-density", "cpu");
+            maxLen, epochs, 16, 5e-4, TrainConfig.DEFAULT_WEIGHT_DECAY, TrainConfig.DEFAULT_WARMUP_RATIO,
+            TrainConfig.DEFAULT_MAX_GRAD_NORM, 42, 0, "inverse-density", "cpu");
         Path runDir = out.resolve(corpus.id() + "-d" + density);
         RunMetrics m = TrainRun.execute(c, runDir, false, p -> { }, () -> false).metrics();
         System.out.printf("| %s | %s | %.3f | %.3f | %.3f | %,d | %,d | %.0f | %.1f |%n", corpus.id(), density,

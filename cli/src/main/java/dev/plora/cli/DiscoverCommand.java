@@ -84,7 +84,7 @@ final class DiscoverCommand implements Callable<Integer> {
         fieldOptions.fields(), rank,
         targets == null ? LoraConfig.DEFAULT_TARGETS : targets, tau, fewShot, dMin, density, from, seed, maxLen, alpha,
         strategy.equals("imp") ? new Imp.Params(rounds, prune, scope(pruneScope), rewindStep) : null,
-        strategy.equals("imp") ? new TrainConfig(epochs, batch, lr, 0.01, 0.06, 1.0, seed, 0) : null, eval);
+        strategy.equals("imp") ? TrainConfig.of(epochs, batch, lr, seed, 0) : null, eval);
     MaskPlan plan = DiscoverRun.execute(c, out);
     PrintWriter w = spec.commandLine().getOut();
     int width = plan.targets().stream().mapToInt(t -> t.module().length()).max().orElse(6);

@@ -99,7 +99,7 @@ public final class Sweep {
   }
 
   private static TrainConfig training(SweepConfig c, long seed) {
-    return new TrainConfig(c.epochs(), c.batchSize(), c.learningRate(), 0.01, 0.06, 1.0, seed, 0);
+    return TrainConfig.of(c.epochs(), c.batchSize(), c.learningRate(), seed, 0);
   }
 
   private static SweepRow train(SweepConfig c, String strategy, double density, long seed, Path planDir, double kept,
@@ -116,7 +116,8 @@ public final class Sweep {
       RunConfig rc = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, c.model(), c.tokenizer(), c.train(), c.eval(),
           "text", "text_pair", "label", null, rank, c.alpha(), 0, LoraConfig.DEFAULT_TARGETS, null,
           planDir == null ? density : 1.0, planDir == null ? null : planDir.resolve(MaskPlan.MASKS).toString(), seed,
-          "mean", c.maxLength(), c.epochs(), c.batchSize(), c.learningRate(), 0.01, 0.06, 1.0, seed, 0,
+          "mean", c.maxLength(), c.epochs(), c.batchSize(), c.learningRate(),
+          TrainConfig.DEFAULT_WEIGHT_DECAY, TrainConfig.DEFAULT_WARMUP_RATIO, TrainConfig.DEFAULT_MAX_GRAD_NORM, seed, 0,
           c.sparseLrScaling(), "auto");
       boolean unfinished = Files.isDirectory(run.resolve(TrainRun.CHECKPOINTS));
       m = TrainRun.execute(rc, run, unfinished, p -> { }, () -> false).metrics();

@@ -14,6 +14,11 @@ package dev.plora.engine.train;
  */
 public record TrainConfig(int epochs, int batchSize, double learningRate, double weightDecay,
     double warmupRatio, double maxGradNorm, long seed, int checkpointEvery) {
+  /** The defaults of {@code plora train}, also used where a caller sets only the basics (sweeps, the mesh). */
+  public static final double DEFAULT_WEIGHT_DECAY = 0.01;
+  public static final double DEFAULT_WARMUP_RATIO = 0.06;
+  public static final double DEFAULT_MAX_GRAD_NORM = 1.0;
+
   public TrainConfig {
     if (epochs < 1) {
       throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
@@ -36,6 +41,12 @@ public record TrainConfig(int epochs, int batchSize, double learningRate, double
     if (checkpointEvery < 0) {
       throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
     }
+  }
+
+  /** The basics; weight decay, warmup and clipping at their defaults. */
+  public static TrainConfig of(int epochs, int batchSize, double learningRate, long seed, int checkpointEvery) {
+    return new TrainConfig(epochs, batchSize, learningRate, DEFAULT_WEIGHT_DECAY, DEFAULT_WARMUP_RATIO, DEFAULT_MAX_GRAD_NORM,
+        seed, checkpointEvery);
   }
 
   /** Steps in one epoch over {@code examples} examples (the last batch may be smaller). */

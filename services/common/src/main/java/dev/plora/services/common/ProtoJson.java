@@ -33,21 +33,18 @@ public final class ProtoJson {
    *
    * @throws IllegalArgumentException naming the message type and what the parser objected to
    */
-  @SuppressWarnings("unchecked")
   public static <B extends Message.Builder> B parse(String json, B builder) {
-    try {
-      PARSER.merge(json, builder);
-      return builder;
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new IllegalArgumentException("not a valid " + builder.getDescriptorForType().getFullName() + " in proto3 JSON: "
-          + e.getMessage(), e);
-    }
+    return merge(PARSER, json, builder);
   }
 
   /** As {@link #parse}, but skipping unknown fields: to recover a record's identity when strict parsing failed. */
   public static <B extends Message.Builder> B parseLenient(String json, B builder) {
+    return merge(LENIENT, json, builder);
+  }
+
+  private static <B extends Message.Builder> B merge(JsonFormat.Parser parser, String json, B builder) {
     try {
-      LENIENT.merge(json, builder);
+      parser.merge(json, builder);
       return builder;
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new IllegalArgumentException("not a valid " + builder.getDescriptorForType().getFullName() + " in proto3 JSON: "

@@ -97,13 +97,12 @@ public final class StageRunner {
   private DiscoverRun.Config discoverConfig(Task task, String kind, Path from) {
     JobSpec s = task.getSpec();
     boolean imp = kind.equals("imp");
-    Path eval = s.getDataset().getEvalUri().isEmpty() ? null : store.resolve(s.getDataset().getEvalUri(), "dataset.eval_uri");
     return new DiscoverRun.Config(kind, modelPath(s), tokenizerPath(s), List.of(trainPath(s)), fields(s),
         s.getLora().getRank(), s.getLora().getTargetsList(), s.getStrategy().getTau(), s.getStrategy().getFewShot(), null,
         kind.equals("uniform") ? task.getDensity() : null, from, task.getSeed(), s.getTraining().getMaxLength(),
         s.getLora().getAlpha(),
         imp ? new Imp.Params(s.getStrategy().getRounds(), s.getStrategy().getPruneFraction(), false, 0) : null,
-        imp ? trainConfig(s, task.getSeed()) : null, imp ? eval : null);
+        imp ? trainConfig(s, task.getSeed()) : null, imp ? evalPath(s) : null);
   }
 
   Path train(Task task, Consumer<dev.plora.proto.v1.Progress> progress, BooleanSupplier stop) {
@@ -113,13 +112,15 @@ public final class StageRunner {
     if (Files.isRegularFile(run.resolve(TrainRun.METRICS))) {
       return run; // finished by an earlier attempt: answer again, the gateway ignores the duplicate
     }
+    Path tokenizer = tokenizerPath(s);
+    Path eval = evalPath(s);
     RunConfig rc = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, modelPath(s),
-        tokenizerPath(s) == null ? null : tokenizerPath(s).toString(), trainPath(s).toString(),
-        s.getDataset().getEvalUri().isEmpty() ? null : store.resolve(s.getDataset().getEvalUri(), "dataset.eval_uri").toString(),
+        tokenizer == null ? null : tokenizer.toString(), trainPath(s).toString(), eval == null ? null : eval.toString(),
         s.getDataset().getTextField(), s.getDataset().getTextPairField(), s.getDataset().getLabelField(), null,
         MaskPlan.rankOf(plan), s.getLora().getAlpha(), s.getLora().getDropout(), s.getLora().getTargetsList(), null, 1.0,
         plan.resolve(MaskPlan.MASKS).toString(), task.getSeed(), "mean", s.getTraining().getMaxLength(),
-        s.getTraining().getEpochs(), s.getTraining().getBatchSize(), s.getTraining().getLearningRate(), 0.01, 0.06, 1.0,
+        s.getTraining().getEpochs(), s.getTraining().getBatchSize(), s.getTraining().getLearningRate(),
+        TrainConfig.DEFAULT_WEIGHT_DECAY, TrainConfig.DEFAULT_WARMUP_RATIO, TrainConfig.DEFAULT_MAX_GRAD_NORM,
         task.getSeed(), s.getTraining().getCheckpointEvery(), s.getStrategy().getSparseLrScaling(), s.getTraining().getDevice());
     boolean resume = Files.isDirectory(run.resolve(TrainRun.CHECKPOINTS));
     TrainRun.Result r = TrainRun.execute(rc, run, resume, p -> progress.accept(progress(task, p)), stop);
@@ -129,7 +130,8 @@ public final class StageRunner {
   TrialMetrics evaluate(Task task) {
     JobSpec s = task.getSpec();
     Path run = store.resolve(task.getRunUri(), "run_uri");
-    Path data = s.getDataset().getEvalUri().isEmpty() ? trainPath(s) : store.resolve(s.getDataset().getEvalUri(), "dataset.eval_uri");
+    Path eval = evalPath(s);
+    Path data = eval != null ? eval : trainPath(s);
     Metrics m = EvaluateRun.execute(run, data, Math.max(32, s.getTraining().getBatchSize()));
     RunMetrics trained = readMetrics(run);
     return TrialMetrics.newBuilder().setAccuracy(m.accuracy()).setMacroF1(m.macroF1()).setMcc(m.mcc())
@@ -142,7 +144,7 @@ public final class StageRunner {
     JobSpec s = task.getSpec();
     Path run = store.resolve(task.getRunUri(), "run_uri");
     Path dir = store.jobDir(task.getJobId()).resolve("exports");
-    Path check = s.getDataset().getEvalUri().isEmpty() ? null : store.resolve(s.getDataset().getEvalUri(), "dataset.eval_uri");
+    Path check = evalPath(s);
     return s.getExportFormatsList().stream().map(name -> {
       ExportFormat f = ExportFormat.parse(name);
       Path out = f == ExportFormat.ONNX_MERGED ? dir.resolve("model.onnx") : dir.resolve(name);
@@ -159,8 +161,7 @@ public final class StageRunner {
   }
 
   private static TrainConfig trainConfig(JobSpec s, long seed) {
-    return new TrainConfig(s.getTraining().getEpochs(), s.getTraining().getBatchSize(), s.getTraining().getLearningRate(),
-        0.01, 0.06, 1.0, seed, 0);
+    return TrainConfig.of(s.getTraining().getEpochs(), s.getTraining().getBatchSize(), s.getTraining().getLearningRate(), seed, 0);
   }
 
   private String modelPath(JobSpec s) {
@@ -170,6 +171,11 @@ public final class StageRunner {
 
   private Path tokenizerPath(JobSpec s) {
     return s.getModel().getTokenizerUri().isEmpty() ? null : store.resolve(s.getModel().getTokenizerUri(), "model.tokenizer_uri");
+  }
+
+  /** The evaluation data, or null when the job has none (it is then evaluated on its training data). */
+  private Path evalPath(JobSpec s) {
+    return s.getDataset().getEvalUri().isEmpty() ? null : store.resolve(s.getDataset().getEvalUri(), "dataset.eval_uri");
   }
 
   private Path trainPath(JobSpec s) {

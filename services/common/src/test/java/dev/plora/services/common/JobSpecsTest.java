@@ -65,7 +65,7 @@ class JobSpecsTest {
         bad(b -> b.setDataset(b.getDataset().toBuilder().setTrainUri("")), "dataset.train_uri"),
         bad(b -> b.setDataset(b.getDataset().toBuilder().setTrainUri("uploads/missing.jsonl")), "dataset.train_uri"),
         bad(b -> b.setDataset(b.getDataset().toBuilder().setEvalUri("../eval.jsonl")), "dataset.eval_uri"),
-        bad(b -> b.setModel(b.getModel().toBuilder().setModelUri("file:/tmp/model.onnx")), "model.model_uri"));
+        bad(b -> b.setModel(b.getModel().toBuilder().setModelUri(dir.resolve("model.onnx").toUri().toString())), "model.model_uri"));
     for (Object[] c : cases) {
       assertThatThrownBy(() -> JobSpecs.validate((JobSpec) c[0], store)).as((String) c[1])
           .isInstanceOf(InvalidSpecException.class)

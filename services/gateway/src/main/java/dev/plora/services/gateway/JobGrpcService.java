@@ -13,6 +13,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.util.Optional;
 
 /** {@code plora.v1.JobService}: a thin gRPC face over {@link JobOrchestrator}. */
 @GrpcService
@@ -36,10 +37,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Override
   @Blocking
   public void getJob(GetJobRequest request, StreamObserver<JobStatus> response) {
-    jobs.get(request.getJobId()).ifPresentOrElse(s -> {
-      response.onNext(s);
-      response.onCompleted();
-    }, () -> response.onError(notFound(request.getJobId())));
+    reply(jobs.get(request.getJobId()), request.getJobId(), response);
   }
 
   @Override
@@ -62,10 +60,14 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Override
   @Blocking
   public void cancelJob(GetJobRequest request, StreamObserver<JobStatus> response) {
-    jobs.cancel(request.getJobId()).ifPresentOrElse(s -> {
+    reply(jobs.cancel(request.getJobId()), request.getJobId(), response);
+  }
+
+  private static void reply(Optional<JobStatus> job, String id, StreamObserver<JobStatus> response) {
+    job.ifPresentOrElse(s -> {
       response.onNext(s);
       response.onCompleted();
-    }, () -> response.onError(notFound(request.getJobId())));
+    }, () -> response.onError(notFound(id)));
   }
 
   private static RuntimeException notFound(String id) {

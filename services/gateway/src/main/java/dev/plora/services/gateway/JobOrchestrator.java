@@ -189,18 +189,20 @@ public class JobOrchestrator {
 
   /** Streams the job's status now, then every change and progress report until it ends. */
   public void watch(String jobId, StreamObserver<JobEvent> observer) {
-    JobStatus s = get(jobId).orElseThrow();
-    List<StreamObserver<JobEvent>> list = watchers.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>());
-    if (observer instanceof ServerCallStreamObserver<JobEvent> server) {
-      server.setOnCancelHandler(() -> list.remove(observer));
-    }
-    synchronized (this) {
-      s = jobs.get(jobId);
-      observer.onNext(JobEvent.newBuilder().setJobId(jobId).setTimeMs(System.currentTimeMillis()).setStatus(s).build());
+    awaitRestore();
+    synchronized (this) { // no transition can slip between the first event and the registration
+      JobStatus s = Optional.ofNullable(jobs.get(jobId)).orElseThrow();
+      JobEvent now = JobEvent.newBuilder().setJobId(jobId).setTimeMs(System.currentTimeMillis()).setStatus(s).build();
       if (JobMachine.isTerminal(s.getState())) {
+        observer.onNext(now);
         observer.onCompleted();
         return;
       }
+      List<StreamObserver<JobEvent>> list = watchers.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>());
+      if (observer instanceof ServerCallStreamObserver<JobEvent> server) {
+        server.setOnCancelHandler(() -> list.remove(observer));
+      }
+      observer.onNext(now);
       list.add(observer);
     }
   }

@@ -12,7 +12,7 @@ public final class KafkaSend {
 
   /** Fire and forget (progress). */
   public static void send(Emitter<String> emitter, String key, String json) {
-    emitter.send(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build()));
+    emitter.send(keyed(key, json));
   }
 
   /**
@@ -21,14 +21,13 @@ public final class KafkaSend {
    */
   public static void sendAndWait(Emitter<String> emitter, String key, String json) {
     CompletableFuture<Void> acked = new CompletableFuture<>();
-    emitter.send(Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build())
-        .withAck(() -> {
-          acked.complete(null);
-          return CompletableFuture.completedFuture(null);
-        }).withNack(t -> {
-          acked.completeExceptionally(t);
-          return CompletableFuture.completedFuture(null);
-        }));
+    emitter.send(keyed(key, json).withAck(() -> {
+      acked.complete(null);
+      return CompletableFuture.completedFuture(null);
+    }).withNack(t -> {
+      acked.completeExceptionally(t);
+      return CompletableFuture.completedFuture(null);
+    }));
     try {
       acked.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -37,6 +36,10 @@ public final class KafkaSend {
     } catch (Exception e) {
       throw new IllegalStateException("the broker did not accept the record for " + key + ": " + e.getMessage(), e);
     }
+  }
+
+  private static Message<String> keyed(String key, String json) {
+    return Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
   }
 
   private KafkaSend() {}
