@@ -3,6 +3,7 @@ package dev.plora.services.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.UnknownFieldSet;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.LoraSpec;
 import org.junit.jupiter.api.Test;
@@ -23,5 +24,13 @@ class ProtoJsonTest {
     assertThatThrownBy(() -> ProtoJson.parse("{\"lora\":{\"rnak\":4}}", JobSpec.newBuilder()))
         .hasMessageContaining("plora.v1.JobSpec").hasMessageContaining("rnak");
     assertThatThrownBy(() -> ProtoJson.parse("not json", JobSpec.newBuilder())).hasMessageContaining("plora.v1.JobSpec");
+  }
+
+  @Test
+  void warmUpChecksThatEachExampleSurvivesTheRoundTrip() {
+    CodecWarmUp.run(); // every mesh message, filled in
+    JobSpec withUnknown = JobSpec.newBuilder().setClientJobId("c-1").setUnknownFields(UnknownFieldSet.newBuilder()
+        .addField(999, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build();
+    assertThatThrownBy(() -> ProtoJson.warmUp(withUnknown)).hasMessageContaining("plora.v1.JobSpec does not survive");
   }
 }

@@ -8,6 +8,7 @@ import dev.plora.proto.v1.Outcome;
 import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Task;
 import dev.plora.services.common.ArtifactStore;
+import dev.plora.services.common.CodecWarmUp;
 import dev.plora.services.common.InvalidSpecException;
 import dev.plora.services.common.JobMachine;
 import dev.plora.services.common.JobSpecs;
@@ -63,6 +64,7 @@ public class JobOrchestrator {
   }
 
   private void restore() {
+    CodecWarmUp.run();
     while (true) {
       try {
         Topics.ensure(bootstrap, replication);

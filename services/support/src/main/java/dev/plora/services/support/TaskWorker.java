@@ -4,9 +4,11 @@ import dev.plora.proto.v1.Outcome;
 import dev.plora.proto.v1.Stage;
 import dev.plora.proto.v1.Task;
 import dev.plora.services.common.ArtifactStore;
+import dev.plora.services.common.CodecWarmUp;
 import dev.plora.services.common.ProtoJson;
 import dev.plora.services.common.StageRunner;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +28,7 @@ import org.jboss.logging.Logger;
  * fails the message, which the channel's failure strategy sends to the dead-letter topic.
  */
 @ApplicationScoped
+@Startup // created at boot, not on the first task, so the codec warm-up below happens before any job
 public class TaskWorker {
   private static final Logger LOG = Logger.getLogger(TaskWorker.class);
   /** Progress reports are throttled to one per interval (plus the last step). */
@@ -52,6 +55,7 @@ public class TaskWorker {
       default -> throw new IllegalStateException("plora.worker.stage must be discover, train, evaluate or export; got '"
           + stageName + "'");
     };
+    CodecWarmUp.run();
   }
 
   @Incoming("tasks")
