@@ -60,4 +60,26 @@ for i in $(seq 1 "$pairs"); do
   printf "| %d | %s | %.1f | %.1f | %.3f |\n" "$i" "$order" "$a" "$b" "$(echo "$b / $a" | bc -l)"
 done
 grep -h "<- best" "$work"/run-*.log "$work"/mesh-*.log >&2
+# Where each mesh job's time went: every stage's run time in its worker, and the hop before it (from the
+# previous stage's end, or the gateway's "submitted", to this stage's start), from the services' logs.
+echo
+echo "| mesh job | discover s | train s | evaluate s | export s | hops s |"
+echo "|---|---|---|---|---|---|"
+python3 - "$work/stack/logs" <<'PY'
+import glob, re, sys
+t = lambda h, m, s: int(h) * 3600 + int(m) * 60 + float(s)
+events = {}
+for f in glob.glob(f"{sys.argv[1]}/*.log"):
+    for line in open(f):
+        m = re.match(r"(\d\d):(\d\d):(\d\d\.\d+) .*job=(\S+) (?:trial=\d+ stage=(\w+)(?: attempt=\d+)?: (started|done)|(submitted))", line)
+        if m:
+            what = "submitted" if m.group(7) else f"{m.group(5)} {m.group(6)}"
+            events.setdefault(m.group(4), {})[what] = t(*m.group(1, 2, 3))
+for n, (job, e) in enumerate(sorted(events.items(), key=lambda kv: kv[1].get("submitted", 0)), 1):
+    stages = ["discover", "train", "evaluate", "export"]
+    run = [e[f"{s} done"] - e[f"{s} started"] for s in stages]
+    prev = ["submitted"] + [f"{s} done" for s in stages[:-1]]
+    hops = sum(e[f"{s} started"] - e[p] for s, p in zip(stages, prev))
+    print(f"| {n} | " + " | ".join(f"{x:.1f}" for x in run) + f" | {hops:.2f} |")
+PY
 printf "idle resident memory, broker + 5 services: %.0f MB\n" "$(echo "$rss_kb / 1024" | bc -l)"
