@@ -26,6 +26,59 @@ public final class TaskEnergy {
 
   private TaskEnergy() {}
 
+  // The loops below are written as y += a·x over contiguous rows (never as dot products) so that the
+  // JIT vectorizes them: a dot product's sum has a fixed order it may not reassociate.
+
+  /** y[from, to) += a · x[from, to). */
+  private static void axpy(double a, double[] x, double[] y, int from, int to) {
+    if (a == 0) {
+      return;
+    }
+    for (int k = from; k < to; k++) {
+      y[k] += a * x[k];
+    }
+  }
+
+  /** W·Wᵀ [in, in] of row-major {@code w [in, out]}. */
+  private static double[][] gramOfRows(float[] w, int in, int out) {
+    double[][] wt = new double[out][in];
+    for (int i = 0; i < in; i++) {
+      for (int o = 0; o < out; o++) {
+        wt[o][i] = w[i * out + o];
+      }
+    }
+    double[][] g = new double[in][in];
+    for (int i = 0; i < in; i++) {
+      for (int o = 0; o < out; o++) {
+        axpy(wt[o][i], wt[o], g[i], i, in); // upper triangle, row i
+      }
+      for (int j = i + 1; j < in; j++) {
+        g[j][i] = g[i][j];
+      }
+    }
+    return g;
+  }
+
+  /** Wᵀ·W [out, out] of row-major {@code w [in, out]}. */
+  private static double[][] gramOfColumns(float[] w, int in, int out) {
+    double[][] g = new double[out][out];
+    double[] row = new double[out];
+    for (int i = 0; i < in; i++) {
+      for (int o = 0; o < out; o++) {
+        row[o] = w[i * out + o];
+      }
+      for (int a = 0; a < out; a++) {
+        axpy(row[a], row, g[a], a, out); // upper triangle, row a
+      }
+    }
+    for (int a = 0; a < out; a++) {
+      for (int b = a + 1; b < out; b++) {
+        g[b][a] = g[a][b];
+      }
+    }
+    return g;
+  }
+
   /**
    * @param w row-major {@code [in, out]}
    * @param gram row-major {@code [in, in]}, symmetric
@@ -36,70 +89,51 @@ public final class TaskEnergy {
       throw new IllegalArgumentException("tau must be in (0, 1], got " + tau);
     }
     int p = Math.min(in, out);
-    double[][] u = new double[p][]; // left singular vectors, each [in]
     double[] sigma2 = new double[p];
+    double[][] u; // [in][p]: column k is the left singular vector u_k
     if (in <= out) {
       // W·Wᵀ [in, in] = U Σ² Uᵀ
-      double[][] wwt = new double[in][in];
-      for (int i = 0; i < in; i++) {
-        for (int j = i; j < in; j++) {
-          double s = 0;
-          for (int o = 0; o < out; o++) {
-            s += (double) w[i * out + o] * w[j * out + o];
-          }
-          wwt[i][j] = s;
-          wwt[j][i] = s;
-        }
-      }
-      EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(wwt, false));
-      for (int i = 0; i < p; i++) {
-        sigma2[i] = Math.max(0, eig.getRealEigenvalue(i));
-        u[i] = eig.getEigenvector(i).toArray();
-      }
-    } else {
-      // Wᵀ·W [out, out] = V Σ² Vᵀ, and u_i = W v_i / σ_i
-      double[][] wtw = new double[out][out];
-      for (int a = 0; a < out; a++) {
-        for (int b = a; b < out; b++) {
-          double s = 0;
-          for (int i = 0; i < in; i++) {
-            s += (double) w[i * out + a] * w[i * out + b];
-          }
-          wtw[a][b] = s;
-          wtw[b][a] = s;
-        }
-      }
-      EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(wtw, false));
+      EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(gramOfRows(w, in, out), false));
       for (int k = 0; k < p; k++) {
         sigma2[k] = Math.max(0, eig.getRealEigenvalue(k));
-        double[] v = eig.getEigenvector(k).toArray();
-        double norm = Math.sqrt(sigma2[k]);
-        double[] uk = new double[in];
-        for (int i = 0; i < in; i++) {
-          double s = 0;
-          for (int o = 0; o < out; o++) {
-            s += w[i * out + o] * v[o];
-          }
-          uk[i] = norm > 0 ? s / norm : 0;
+      }
+      u = eig.getV().getData();
+    } else {
+      // Wᵀ·W [out, out] = V Σ² Vᵀ, and u_k = W v_k / σ_k
+      EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(gramOfColumns(w, in, out), false));
+      double[][] v = eig.getV().getData(); // [out][p]
+      double[] inverseSigma = new double[p];
+      for (int k = 0; k < p; k++) {
+        sigma2[k] = Math.max(0, eig.getRealEigenvalue(k));
+        inverseSigma[k] = sigma2[k] > 0 ? 1 / Math.sqrt(sigma2[k]) : 0;
+      }
+      u = new double[in][p];
+      for (int i = 0; i < in; i++) {
+        double[] ui = u[i];
+        for (int o = 0; o < out; o++) {
+          axpy(w[i * out + o], v[o], ui, 0, p);
         }
-        u[k] = uk;
+        for (int k = 0; k < p; k++) {
+          ui[k] *= inverseSigma[k];
+        }
+      }
+    }
+    // q_k = u_kᵀ G u_k for all k at once: row i of G·U, then q += U[i] ⊙ (G·U)[i].
+    double[] q = new double[p];
+    double[] gu = new double[p];
+    for (int i = 0; i < in; i++) {
+      Arrays.fill(gu, 0);
+      for (int j = 0; j < in; j++) {
+        axpy(gram[i * in + j], u[j], gu, 0, p);
+      }
+      double[] ui = u[i];
+      for (int k = 0; k < p; k++) {
+        q[k] += ui[k] * gu[k];
       }
     }
     double[] energies = new double[p];
     for (int k = 0; k < p; k++) {
-      double[] gu = new double[in];
-      for (int i = 0; i < in; i++) {
-        double s = 0;
-        for (int j = 0; j < in; j++) {
-          s += gram[i * in + j] * u[k][j];
-        }
-        gu[i] = s;
-      }
-      double q = 0;
-      for (int i = 0; i < in; i++) {
-        q += u[k][i] * gu[i];
-      }
-      energies[k] = sigma2[k] * Math.max(0, q);
+      energies[k] = sigma2[k] * Math.max(0, q[k]);
     }
     double[] sorted = energies.clone();
     Arrays.sort(sorted);

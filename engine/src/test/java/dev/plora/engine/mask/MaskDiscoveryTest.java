@@ -45,6 +45,48 @@ class MaskDiscoveryTest {
   }
 
   @Test
+  void energiesOfRandomWeightsAddUpToTheTaskOutputNormInBothOrientations() {
+    // Σ_k e_k = ‖X W‖²_F = trace(Wᵀ G W) with G = XᵀX: computed here from X directly, not from G.
+    java.util.Random rnd = new java.util.Random(11);
+    for (int[] shape : new int[][] {{7, 19}, {19, 7}, {12, 12}}) {
+      int in = shape[0];
+      int out = shape[1];
+      int n = 9;
+      float[] w = new float[in * out];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) rnd.nextGaussian();
+      }
+      double[] x = new double[n * in];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rnd.nextGaussian();
+      }
+      double[] g = new double[in * in];
+      for (int a = 0; a < in; a++) {
+        for (int b = 0; b < in; b++) {
+          for (int r = 0; r < n; r++) {
+            g[a * in + b] += x[r * in + a] * x[r * in + b];
+          }
+        }
+      }
+      double outputNorm = 0;
+      for (int r = 0; r < n; r++) {
+        for (int o = 0; o < out; o++) {
+          double y = 0;
+          for (int i = 0; i < in; i++) {
+            y += x[r * in + i] * w[i * out + o];
+          }
+          outputNorm += y * y;
+        }
+      }
+      TaskEnergy.Result result = TaskEnergy.of(w, in, out, g, 1.0);
+      assertThat(result.p()).isEqualTo(Math.min(in, out));
+      assertThat(java.util.Arrays.stream(result.energies()).sum()).as("in %d out %d", in, out)
+          .isCloseTo(outputNorm, org.assertj.core.data.Percentage.withPercentage(1e-8));
+      assertThat(java.util.Arrays.stream(result.energies()).min().orElseThrow()).isGreaterThan(0);
+    }
+  }
+
+  @Test
   void energyCriterionHandlesWeightsWiderThanTall() {
     // W [3, 2] = [[2, 0], [0, 1], [0, 0]]: σ = 2, 1 with u = e1, e2; G = diag(1, 4, 9): energies 4·1, 1·4.
     float[] w = {2, 0, 0, 1, 0, 0};
