@@ -1,4 +1,4 @@
-package dev.plora.services.support;
+package dev.plora.services.worker;
 
 import dev.plora.proto.v1.Outcome;
 import dev.plora.proto.v1.Stage;
@@ -7,6 +7,7 @@ import dev.plora.services.common.ArtifactStore;
 import dev.plora.services.common.CodecWarmUp;
 import dev.plora.services.common.ProtoJson;
 import dev.plora.services.common.StageRunner;
+import dev.plora.services.support.KafkaSend;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Blocking;
