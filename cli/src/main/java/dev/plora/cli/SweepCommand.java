@@ -29,8 +29,9 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--strategies", split = ",", defaultValue = "dense,partial-lora,uniform,imp,shuffled,low-rank",
       description = "default: ${DEFAULT-VALUE}")
   List<String> strategies;
-  @Option(names = "--densities", split = ",", defaultValue = "0.5,0.25,0.125", description = "uniform's densities (default: ${DEFAULT-VALUE})")
-  List<Double> densities;
+  @Option(names = "--densities", split = ",", defaultValue = "0.5,0.25,0.125",
+      description = "uniform's densities; the word 'tau' adds one at each --taus plan's budget (default: ${DEFAULT-VALUE})")
+  List<String> densities;
   @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "default: ${DEFAULT-VALUE}")
   List<Long> seeds;
   @Option(names = "--rank", defaultValue = "8")
@@ -45,8 +46,9 @@ final class SweepCommand implements Callable<Integer> {
   int batch;
   @Option(names = "--lr", defaultValue = "5e-4")
   double lr;
-  @Option(names = "--tau", defaultValue = "0.9", description = "partial-lora threshold (default: ${DEFAULT-VALUE})")
-  double tau;
+  @Option(names = {"--taus", "--tau"}, split = ",", defaultValue = "0.9",
+      description = "partial-lora energy thresholds; shuffled and low-rank control each one's budget (default: ${DEFAULT-VALUE})")
+  List<Double> taus;
   @Option(names = "--few-shot", defaultValue = "16")
   int fewShot;
   @Option(names = "--rounds", defaultValue = "3", description = "imp rounds (default: ${DEFAULT-VALUE})")
@@ -58,20 +60,30 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "sweep directory")
   Path out;
 
+  private static double density(String word) {
+    try {
+      return Double.parseDouble(word);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--densities takes numbers in (0, 1] or the word 'tau', got '" + word + "'");
+    }
+  }
+
   @Override
   public Integer call() {
+    List<Double> numbers = densities.stream().filter(d -> !d.equals("tau")).map(SweepCommand::density).toList();
     SweepConfig c = new SweepConfig(modelOptions.model, modelOptions.tokenizer == null ? null : modelOptions.tokenizer.toString(),
-        train.toString(), eval.toString(), strategies, densities, seeds, rank, alpha, maxLen, epochs, batch, lr, tau,
-        fewShot, rounds, prune, sparseLrScaling);
+        train.toString(), eval.toString(), strategies, numbers, densities.contains("tau"), seeds, rank, alpha, maxLen, epochs,
+        batch, lr, taus, fewShot, rounds, prune, sparseLrScaling);
     List<SweepRow> rows = Sweep.execute(c, out, line -> {
       System.err.println("sweep: " + line);
       System.err.flush();
     });
     SweepReport.write(rows, out, "LoRA masks on " + train.getFileName());
     PrintWriter w = spec.commandLine().getOut();
-    w.printf("%-13s %8s %6s %3s %16s%n", "strategy", "density", "kept", "n", "accuracy");
+    w.printf("%-13s %-16s %6s %3s %16s%n", "strategy", "budget", "kept", "n", "accuracy");
     for (SweepReport.Group g : SweepReport.groups(rows)) {
-      w.printf("%-13s %8.4f %6.3f %3d %8.3f ± %.3f%n", g.strategy(), g.density(), g.kept(), g.runs(), g.accuracy(), g.accuracyStd());
+      w.printf("%-13s %-16s %6.3f %3d %8.3f ± %.3f%n", g.strategy(), g.budget(), g.kept(), g.runs(), g.accuracy(),
+          g.accuracyStd());
     }
     w.printf("wrote %s (results.csv, report.md, lth-curve.png)%n", out);
     w.flush();

@@ -44,7 +44,7 @@ public final class Strategies {
       m.put(t.module(), new TargetMasks(t.module(), a, b));
     }
     List<TargetSite> planned = sites.stream().filter(s -> m.containsKey(s.module())).toList();
-    return MaskPlan.of("shuffled", Map.of("from_strategy", from.strategy(), "from_seed", from.seed()), seed,
+    return MaskPlan.of("shuffled", ordered("from_strategy", from.strategy(), "from_seed", from.seed()), seed,
         from.rank(), from.fewShotIndices(), planned, new AdapterMasks(m), null);
   }
 
@@ -57,7 +57,15 @@ public final class Strategies {
       throw new IllegalArgumentException("the plan keeps " + from.adapterParams() + " entries, fewer than rank 1 needs ("
           + perRank + "); no low-rank control fits its budget");
     }
-    return MaskPlan.of("low-rank", Map.of("from_strategy", from.strategy(), "budget", from.adapterParams()), 0, rank,
+    return MaskPlan.of("low-rank", ordered("from_strategy", from.strategy(), "budget", from.adapterParams()), 0, rank,
         new int[0], planned, AdapterMasks.dense(planned, rank), null);
+  }
+
+  /** Parameters in a fixed order, so a plan's JSON is the same bytes on every run ({@code Map.of} iterates in a random order). */
+  private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(k1, v1);
+    m.put(k2, v2);
+    return m;
   }
 }

@@ -16,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -31,33 +33,47 @@ public final class Sweep {
   public static List<SweepRow> execute(SweepConfig c, Path out, Consumer<String> log) {
     List<SweepRow> rows = new ArrayList<>();
     for (long seed : c.seeds()) {
-      MaskPlan reference = null;
-      Path referenceDir = out.resolve("plans").resolve("partial-lora-s" + seed);
-      boolean needsReference = c.strategies().stream().anyMatch(s -> s.equals("partial-lora") || s.equals("shuffled") || s.equals("low-rank"));
-      if (needsReference) {
-        reference = discover(c, "partial-lora", seed, null, referenceDir, log);
+      // One Partial-LoRA plan per τ: the method itself, and the budget its controls are matched to.
+      Map<Double, MaskPlan> tauPlans = new LinkedHashMap<>();
+      if (c.needsTauPlans()) {
+        for (double tau : c.taus()) {
+          tauPlans.put(tau, discover(c, "partial-lora", seed, tau, null, tauPlanDir(out, tau, seed), log));
+        }
       }
       for (String strategy : c.strategies()) {
         switch (strategy) {
           case "dense":
-            rows.add(train(c, "dense", 1.0, seed, null, 1.0, out, log));
+            rows.add(train(c, "dense", 1.0, Double.NaN, seed, null, out, "dense-s" + seed, log));
             break;
           case "uniform":
             for (double d : c.densities()) {
-              rows.add(train(c, "uniform", d, seed, null, d, out, log));
+              rows.add(train(c, "uniform", d, Double.NaN, seed, null, out, String.format("uniform-d%.4f-s%d", d, seed), log));
+            }
+            if (c.uniformAtTaus()) {
+              for (Map.Entry<Double, MaskPlan> e : tauPlans.entrySet()) {
+                double d = 1 - e.getValue().reduction();
+                rows.add(train(c, "uniform", d, e.getKey(), seed, null, out, String.format("uniform-d%.4f-s%d", d, seed), log));
+              }
             }
             break;
           case "partial-lora":
-            rows.add(train(c, strategy, 1 - reference.reduction(), seed, referenceDir, 1 - reference.reduction(), out, log));
+            for (Map.Entry<Double, MaskPlan> e : tauPlans.entrySet()) {
+              rows.add(train(c, strategy, 1 - e.getValue().reduction(), e.getKey(), seed, tauPlanDir(out, e.getKey(), seed),
+                  out, String.format("partial-lora-t%.2f-s%d", e.getKey(), seed), log));
+            }
             break;
           case "shuffled":
-          case "low-rank": {
-            Path dir = out.resolve("plans").resolve(strategy + "-s" + seed);
-            MaskPlan plan = discover(c, strategy, seed, referenceDir, dir, log);
-            double kept = plan.adapterParams() / (double) reference.denseLoraParams();
-            rows.add(train(c, strategy, kept, seed, dir, kept, out, log));
+          case "low-rank":
+            for (double tau : tauPlans.keySet()) {
+              Path dir = out.resolve("plans").resolve(String.format("%s-t%.2f-s%d", strategy, tau, seed));
+              MaskPlan plan = discover(c, strategy, seed, tau, tauPlanDir(out, tau, seed), dir, log);
+              // Low-rank controls of several τ often share a rank: one run per rank serves them all.
+              String name = strategy.equals("low-rank") ? String.format("low-rank-r%d-s%d", plan.rank(), seed)
+                  : String.format("shuffled-t%.2f-s%d", tau, seed);
+              double kept = plan.adapterParams() / (double) tauPlans.get(tau).denseLoraParams();
+              rows.add(train(c, strategy, kept, tau, seed, dir, out, name, log));
+            }
             break;
-          }
           default: // imp
             rows.addAll(imp(c, seed, out, log));
         }
@@ -66,10 +82,14 @@ public final class Sweep {
     return rows;
   }
 
+  private static Path tauPlanDir(Path out, double tau, long seed) {
+    return out.resolve("plans").resolve(String.format("partial-lora-t%.2f-s%d", tau, seed));
+  }
+
   private static List<SweepRow> imp(SweepConfig c, long seed, Path out, Consumer<String> log) {
     Path dir = out.resolve("plans").resolve("imp-s" + seed);
     if (!Files.isRegularFile(dir.resolve(MaskPlan.PLAN))) {
-      discover(c, "imp", seed, null, dir, log);
+      discover(c, "imp", seed, c.taus().get(0), null, dir, log);
     }
     List<SweepRow> rows = new ArrayList<>();
     for (int round = 1; round <= c.rounds(); round++) {
@@ -78,8 +98,9 @@ public final class Sweep {
         JsonNode plan = new ObjectMapper().readTree(r.resolve(MaskPlan.PLAN).toFile());
         JsonNode m = new ObjectMapper().readTree(r.resolve("metrics.json").toFile());
         double kept = plan.path("adapter_params").asDouble() / plan.path("dense_lora_params").asDouble();
-        rows.add(new SweepRow("imp", kept, seed, plan.path("adapter_params").asLong(), kept, m.path("accuracy").asDouble(),
-            m.path("macro_f1").asDouble(), m.path("mcc").asDouble(), Double.NaN, r.toString()));
+        rows.add(new SweepRow("imp", kept, Double.NaN, seed, m.path("trainable_params").asLong(),
+            plan.path("adapter_params").asLong(), kept, m.path("accuracy").asDouble(), m.path("macro_f1").asDouble(),
+            m.path("mcc").asDouble(), m.path("wall_seconds").asDouble(Double.NaN), r.toString()));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read IMP round " + round + " in " + dir + ": " + e.getMessage(), e);
       }
@@ -87,11 +108,11 @@ public final class Sweep {
     return rows;
   }
 
-  private static MaskPlan discover(SweepConfig c, String strategy, long seed, Path from, Path dir,
+  private static MaskPlan discover(SweepConfig c, String strategy, long seed, double tau, Path from, Path dir,
       Consumer<String> log) {
     log.accept("discover " + strategy + " seed " + seed + " -> " + dir);
     DiscoverRun.Config dc = new DiscoverRun.Config(strategy, c.model(), c.tokenizer() == null ? null : Path.of(c.tokenizer()),
-        List.of(Path.of(c.train())), TextFields.DEFAULT, c.rank(), LoraConfig.DEFAULT_TARGETS, c.tau(), c.fewShot(), null,
+        List.of(Path.of(c.train())), TextFields.DEFAULT, c.rank(), LoraConfig.DEFAULT_TARGETS, tau, c.fewShot(), null,
         null, from, seed, c.maxLength(), c.alpha(),
         strategy.equals("imp") ? new Imp.Params(c.rounds(), c.prune(), false, 0) : null,
         strategy.equals("imp") ? training(c, seed) : null, c.eval() == null ? null : Path.of(c.eval()));
@@ -102,9 +123,8 @@ public final class Sweep {
     return TrainConfig.of(c.epochs(), c.batchSize(), c.learningRate(), seed, 0);
   }
 
-  private static SweepRow train(SweepConfig c, String strategy, double density, long seed, Path planDir, double kept,
-      Path out, Consumer<String> log) {
-    String name = String.format("%s-d%.4f-s%d", strategy, density, seed);
+  private static SweepRow train(SweepConfig c, String strategy, double density, double tau, long seed, Path planDir,
+      Path out, String name, Consumer<String> log) {
     Path run = out.resolve("runs").resolve(name);
     RunMetrics m;
     if (Files.isRegularFile(run.resolve(TrainRun.METRICS))) {
@@ -122,9 +142,10 @@ public final class Sweep {
       boolean unfinished = Files.isDirectory(run.resolve(TrainRun.CHECKPOINTS));
       m = TrainRun.execute(rc, run, unfinished, p -> { }, () -> false).metrics();
     }
-    double actualKept = strategy.equals("low-rank") ? kept : m.adapterParams() / (double) m.denseLoraParams();
-    return new SweepRow(strategy, density, seed, m.trainableParams(), actualKept, m.accuracy(), m.macroF1(), m.mcc(),
-        m.wallSeconds(), run.toString());
+    // Kept against dense LoRA at the sweep's rank (a low-rank run's own dense LoRA has its smaller rank).
+    long denseAtSweepRank = m.denseLoraParams() / (planDir == null ? c.rank() : MaskPlan.rankOf(planDir)) * c.rank();
+    return new SweepRow(strategy, density, tau, seed, m.trainableParams(), m.adapterParams(),
+        m.adapterParams() / (double) denseAtSweepRank, m.accuracy(), m.macroF1(), m.mcc(), m.wallSeconds(), run.toString());
   }
 
   private static RunMetrics read(Path run) {

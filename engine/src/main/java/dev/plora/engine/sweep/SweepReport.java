@@ -28,22 +28,41 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
  * dense-LoRA parameters kept, one series per strategy with error bars, dense LoRA as a line.
  */
 public final class SweepReport {
-  /** Mean and sample standard deviation over seeds of one (strategy, density) group. */
-  public record Group(String strategy, double density, int runs, double kept, double accuracy, double accuracyStd,
-      double macroF1, double macroF1Std, double mcc, double mccStd) {}
+  /**
+   * Mean and sample standard deviation over seeds of one (strategy, budget) group.
+   *
+   * @param tau the τ whose budget the group has, or NaN
+   * @param adapterParams mean adapter entries trained
+   */
+  public record Group(String strategy, double density, double tau, int runs, double adapterParams, double kept,
+      double accuracy, double accuracyStd, double macroF1, double macroF1Std, double mcc, double mccStd) {
+    /** The budget in words: the τ it was matched to, the density asked for, or IMP's kept fraction. */
+    public String budget() {
+      if (!Double.isNaN(tau)) {
+        return String.format(Locale.ROOT, "τ %.2f", tau);
+      }
+      return switch (strategy) {
+        case "dense" -> "all";
+        case "imp" -> String.format(Locale.ROOT, "%.1f%% kept", 100 * kept);
+        default -> String.format(Locale.ROOT, "density %.4f", density);
+      };
+    }
+  }
 
   private SweepReport() {}
 
   public static List<Group> groups(List<SweepRow> rows) {
     Map<String, List<SweepRow>> by = new LinkedHashMap<>();
     for (SweepRow r : rows) {
-      // Uniform and dense have a requested density; the plan-derived strategies differ a little per seed
-      // (partial-lora's k_t depends on its few-shot sample), so they group by strategy; IMP by round.
+      // Runs matched to a τ group by τ (their densities differ a little per seed: partial-lora's k_t
+      // depends on its few-shot sample); IMP by round; uniform and dense by their requested density.
       String key;
-      switch (r.strategy()) {
-        case "imp": key = "imp@" + Math.round(r.kept() * 1000); break;
-        case "partial-lora": case "shuffled": case "low-rank": key = r.strategy(); break;
-        default: key = r.strategy() + "@" + r.density();
+      if (!Double.isNaN(r.tau())) {
+        key = r.strategy() + "@tau" + r.tau();
+      } else if (r.strategy().equals("imp")) {
+        key = "imp@" + Math.round(r.kept() * 1000);
+      } else {
+        key = r.strategy() + "@" + r.density();
       }
       by.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
     }
@@ -53,9 +72,10 @@ public final class SweepReport {
       double[] f1 = g.stream().mapToDouble(SweepRow::macroF1).toArray();
       double[] mcc = g.stream().mapToDouble(SweepRow::mcc).toArray();
       double kept = g.stream().mapToDouble(SweepRow::kept).average().orElse(Double.NaN);
+      double params = g.stream().mapToDouble(SweepRow::adapterParams).average().orElse(Double.NaN);
       double density = g.stream().mapToDouble(SweepRow::density).average().orElse(Double.NaN);
-      out.add(new Group(g.get(0).strategy(), density, g.size(), kept, mean(acc), std(acc), mean(f1), std(f1),
-          mean(mcc), std(mcc)));
+      out.add(new Group(g.get(0).strategy(), density, g.get(0).tau(), g.size(), params, kept, mean(acc), std(acc),
+          mean(f1), std(f1), mean(mcc), std(mcc)));
     }
     return out;
   }
@@ -64,10 +84,11 @@ public final class SweepReport {
     try {
       AtomicFiles.write(out.resolve("results.csv"), o -> {
         PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(o, StandardCharsets.UTF_8));
-        w.println("strategy,density,seed,trainable_params,kept_fraction,accuracy,macro_f1,mcc,wall_seconds");
+        w.println("strategy,density,tau,seed,trainable_params,adapter_params,kept_fraction,accuracy,macro_f1,mcc,wall_seconds");
         for (SweepRow r : rows) {
-          w.printf(Locale.ROOT, "%s,%.6f,%d,%d,%.6f,%.6f,%.6f,%.6f,%.1f%n", r.strategy(), r.density(), r.seed(),
-              r.trainableParams(), r.kept(), r.accuracy(), r.macroF1(), r.mcc(), r.wallSeconds());
+          w.printf(Locale.ROOT, "%s,%.6f,%s,%d,%d,%d,%.6f,%.6f,%.6f,%.6f,%.1f%n", r.strategy(), r.density(),
+              Double.isNaN(r.tau()) ? "" : String.format(Locale.ROOT, "%.2f", r.tau()), r.seed(), r.trainableParams(),
+              r.adapterParams(), r.kept(), r.accuracy(), r.macroF1(), r.mcc(), r.wallSeconds());
         }
         w.flush();
       });
@@ -76,20 +97,55 @@ public final class SweepReport {
         PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(o, StandardCharsets.UTF_8));
         w.println("# " + title);
         w.println();
-        w.println("Mean ± sample standard deviation over seeds (n = runs).");
+        w.println("Mean ± sample standard deviation over seeds (n = runs). Adapter parameters exclude the head;");
+        w.println("the percentage is of dense LoRA's adapter parameters at the sweep's rank.");
         w.println();
-        w.println("| strategy | density | kept of dense LoRA | n | accuracy | macro-F1 | MCC |");
-        w.println("|---|---|---|---|---|---|---|");
+        w.println("| method | budget | adapter params | % of dense LoRA | n | accuracy | macro-F1 | MCC |");
+        w.println("|---|---|---|---|---|---|---|---|");
         for (Group g : groups) {
-          w.printf(Locale.ROOT, "| %s | %.4f | %.3f | %d | %.3f ± %.3f | %.3f ± %.3f | %.3f ± %.3f |%n", g.strategy(),
-              g.density(), g.kept(), g.runs(), g.accuracy(), g.accuracyStd(), g.macroF1(), g.macroF1Std(), g.mcc(), g.mccStd());
+          w.printf(Locale.ROOT, "| %s | %s | %,.0f | %.1f%% | %d | %.3f ± %.3f | %.3f ± %.3f | %.3f ± %.3f |%n", g.strategy(),
+              g.budget(), g.adapterParams(), 100 * g.kept(), g.runs(), g.accuracy(), g.accuracyStd(), g.macroF1(),
+              g.macroF1Std(), g.mcc(), g.mccStd());
         }
+        frontier(groups, w);
         w.flush();
       });
       curve(groups, out.resolve("lth-curve.png"), title);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the sweep report to " + out + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Partial-LoRA at each τ against dense LoRA and the controls with the same budget: differences of the
+   * mean accuracies, in points (percentage points of accuracy).
+   */
+  static void frontier(List<Group> groups, PrintWriter w) {
+    Group dense = groups.stream().filter(g -> g.strategy().equals("dense")).findFirst().orElse(null);
+    List<Group> partial = groups.stream().filter(g -> g.strategy().equals("partial-lora") && !Double.isNaN(g.tau())).toList();
+    if (partial.isEmpty()) {
+      return;
+    }
+    w.println();
+    w.println("## Partial-LoRA against dense LoRA and equal-budget controls");
+    w.println();
+    w.println("Differences of mean accuracy in points (Partial-LoRA minus the other); `–` where that run is absent.");
+    w.println();
+    w.println("| τ | % of dense LoRA | fewer parameters | accuracy | vs dense | vs uniform | vs shuffled | vs low-rank |");
+    w.println("|---|---|---|---|---|---|---|---|");
+    for (Group p : partial) {
+      w.printf(Locale.ROOT, "| %.2f | %.1f%% | %.1f%% | %.3f | %s | %s | %s | %s |%n", p.tau(), 100 * p.kept(),
+          100 * (1 - p.kept()), p.accuracy(), diff(p, dense), diff(p, atTau(groups, "uniform", p.tau())),
+          diff(p, atTau(groups, "shuffled", p.tau())), diff(p, atTau(groups, "low-rank", p.tau())));
+    }
+  }
+
+  private static Group atTau(List<Group> groups, String strategy, double tau) {
+    return groups.stream().filter(g -> g.strategy().equals(strategy) && g.tau() == tau).findFirst().orElse(null);
+  }
+
+  private static String diff(Group a, Group b) {
+    return b == null ? "–" : String.format(Locale.ROOT, "%+.1f", 100 * (a.accuracy() - b.accuracy()));
   }
 
   static void curve(List<Group> groups, Path png, String title) throws IOException {
@@ -105,7 +161,7 @@ public final class SweepReport {
       s.add(g.kept(), g.accuracy(), g.accuracy() - g.accuracyStd(), g.accuracy() + g.accuracyStd());
     }
     series.values().forEach(data::addSeries);
-    NumberAxis x = new NumberAxis("fraction of dense-LoRA adapter parameters kept");
+    NumberAxis x = new NumberAxis("adapter parameters, fraction of dense LoRA's");
     x.setRange(0, 1.05);
     x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(0.1));
     NumberAxis y = new NumberAxis("accuracy");

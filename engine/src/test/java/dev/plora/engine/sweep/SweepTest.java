@@ -25,7 +25,8 @@ class SweepTest {
     Dataset train = TinyTask.dataset(dir, "train.jsonl", 24, 1);
     Dataset eval = TinyTask.dataset(dir, "eval.jsonl", 12, 2);
     SweepConfig c = new SweepConfig(model.toString(), null, train.source().toString(), eval.source().toString(),
-        SweepConfig.STRATEGIES, List.of(0.5), List.of(1L, 2L), 4, 8, 16, 1, 8, 1e-2, 0.9, 3, 2, 0.5, "inverse-density");
+        SweepConfig.STRATEGIES, List.of(0.5), false, List.of(1L, 2L), 4, 8, 16, 1, 8, 1e-2, List.of(0.9), 3, 2, 0.5,
+        "inverse-density");
     Path out = dir.resolve("sweep");
     List<String> log = new ArrayList<>();
     List<SweepRow> rows = Sweep.execute(c, out, log::add);
@@ -44,7 +45,7 @@ class SweepTest {
     SweepRow lowRank = rows.stream().filter(r -> r.strategy().equals("low-rank") && r.seed() == 1).findFirst().orElseThrow();
     assertThat(lowRank.kept()).isLessThanOrEqualTo(partial.kept());
     String report = Files.readString(out.resolve("report.md"));
-    assertThat(report).contains("| dense | 1.0000 | 1.000 | 2 |").contains(" ± ");
+    assertThat(report).contains("| dense | all |").contains(" ± ").contains("| 0.90 |");
     // Plan-derived strategies are one group over seeds even when their densities differ slightly.
     assertThat(SweepReport.groups(rows)).filteredOn(g -> g.strategy().equals("partial-lora")).singleElement()
         .satisfies(g -> assertThat(g.runs()).isEqualTo(2));
@@ -67,10 +68,50 @@ class SweepTest {
   }
 
   @Test
+  void eachTauGetsItsPlanAndEqualBudgetControls() throws Exception {
+    Path model = dir.resolve("model/model.onnx");
+    TinyTask.model(6).save(model);
+    Files.copy(DefaultModel.tokenizer(), dir.resolve("model/tokenizer.json"));
+    Dataset train = TinyTask.dataset(dir, "train.jsonl", 24, 1);
+    Dataset eval = TinyTask.dataset(dir, "eval.jsonl", 12, 2);
+    SweepConfig c = new SweepConfig(model.toString(), null, train.source().toString(), eval.source().toString(),
+        List.of("partial-lora", "uniform", "shuffled", "low-rank"), List.of(), true, List.of(1L), 4, 8, 16, 1, 8, 1e-2,
+        List.of(0.5, 0.99), 3, 2, 0.5, "inverse-density");
+    Path out = dir.resolve("sweep");
+    List<SweepRow> rows = Sweep.execute(c, out, l -> { });
+    SweepReport.write(rows, out, "tau sweep");
+
+    // Per τ: partial-lora, uniform at its budget, shuffled, low-rank.
+    assertThat(rows).hasSize(2 * 4);
+    for (double tau : List.of(0.5, 0.99)) {
+      SweepRow partial = only(rows, "partial-lora", tau);
+      // Uniform and shuffled match Partial-LoRA's budget (uniform to the rounding of each matrix's count).
+      assertThat(only(rows, "shuffled", tau).adapterParams()).isEqualTo(partial.adapterParams());
+      assertThat((double) only(rows, "uniform", tau).adapterParams()).isCloseTo(partial.adapterParams(),
+          org.assertj.core.data.Percentage.withPercentage(2));
+      assertThat(only(rows, "low-rank", tau).adapterParams()).isLessThanOrEqualTo(partial.adapterParams());
+    }
+    // A lower τ keeps fewer directions, so it never needs more parameters.
+    assertThat(only(rows, "partial-lora", 0.5).adapterParams()).isLessThanOrEqualTo(only(rows, "partial-lora", 0.99).adapterParams());
+    String report = Files.readString(out.resolve("report.md"));
+    assertThat(report).contains("## Partial-LoRA against dense LoRA and equal-budget controls").contains("| 0.50 |")
+        .contains("| 0.99 |").contains("| partial-lora | τ 0.50 |");
+    assertThat(Files.readAllLines(out.resolve("results.csv")).get(0)).startsWith("strategy,density,tau,seed");
+  }
+
+  private static SweepRow only(List<SweepRow> rows, String strategy, double tau) {
+    return rows.stream().filter(r -> r.strategy().equals(strategy) && r.tau() == tau).findFirst().orElseThrow();
+  }
+
+  @Test
   void badSweepParametersAreRejected() {
-    assertThatThrownBy(() -> new SweepConfig("default", null, "t", "e", List.of("magic"), List.of(0.5), List.of(1L),
-        8, 16, 64, 1, 8, 1e-3, 0.9, 16, 2, 0.2, "none")).hasMessageContaining("unknown strategy 'magic'");
-    assertThatThrownBy(() -> new SweepConfig("default", null, "t", "e", List.of("uniform"), List.of(0.0), List.of(1L),
-        8, 16, 64, 1, 8, 1e-3, 0.9, 16, 2, 0.2, "none")).hasMessageContaining("--densities must be in (0, 1], got 0.0");
+    assertThatThrownBy(() -> new SweepConfig("default", null, "t", "e", List.of("magic"), List.of(0.5), false, List.of(1L),
+        8, 16, 64, 1, 8, 1e-3, List.of(0.9), 16, 2, 0.2, "none")).hasMessageContaining("unknown strategy 'magic'");
+    assertThatThrownBy(() -> new SweepConfig("default", null, "t", "e", List.of("uniform"), List.of(0.0), false, List.of(1L),
+        8, 16, 64, 1, 8, 1e-3, List.of(0.9), 16, 2, 0.2, "none")).hasMessageContaining("--densities must be in (0, 1], got 0.0");
+    assertThatThrownBy(() -> new SweepConfig("default", null, "t", "e", List.of("partial-lora"), List.of(), false, List.of(1L),
+        8, 16, 64, 1, 8, 1e-3, List.of(0.9, 1.5), 16, 2, 0.2, "none")).hasMessageContaining("--taus must be in (0, 1], got 1.5");
+    assertThatThrownBy(() -> new SweepConfig("default", null, "t", "e", List.of("uniform"), List.of(), false, List.of(1L),
+        8, 16, 64, 1, 8, 1e-3, List.of(0.9), 16, 2, 0.2, "none")).hasMessageContaining("uniform needs --densities");
   }
 }

@@ -1,0 +1,106 @@
+package dev.plora.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import dev.plora.engine.data.Dataset;
+import dev.plora.engine.data.TextFields;
+import dev.plora.engine.lora.LoraConfig;
+import dev.plora.engine.mask.DiscoverRun;
+import dev.plora.engine.mask.Imp;
+import dev.plora.engine.mask.MaskPlan;
+import dev.plora.engine.model.DefaultModel;
+import dev.plora.engine.testing.TinyTask;
+import dev.plora.engine.train.RunConfig;
+import dev.plora.engine.train.TrainConfig;
+import dev.plora.engine.train.TrainRun;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pins what the engine's entry points produce for fixed seeds on a generated model: the bytes of every
+ * strategy's plan and the loss of every training step. Values recorded before the configuration
+ * refactor (issue 10); a change here is a change of behaviour, not of structure.
+ */
+class GoldenBehaviourTest {
+  @TempDir static Path dir;
+  static Path model;
+  static Dataset train;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    model = dir.resolve("model/model.onnx");
+    TinyTask.model(3).save(model);
+    Files.copy(DefaultModel.tokenizer(), dir.resolve("model/tokenizer.json"));
+    train = TinyTask.dataset(dir, "train.jsonl", 32, 5);
+  }
+
+  /** sha256 of masks.safetensors and of plan.json (with the temporary directory replaced), per strategy. */
+  static final Map<String, String> PLAN_HASHES = new LinkedHashMap<>();
+
+  static {
+    PLAN_HASHES.put("dense", "82ea4ca1e226ec9e c12c36548d575ae9");
+    PLAN_HASHES.put("uniform", "ea44aaebe93a8b05 4ad41751130e2796");
+    PLAN_HASHES.put("partial-lora", "360db6df2ec786cd ac54f71236b35880");
+    PLAN_HASHES.put("shuffled", "90235d8616d8cded 40d293d271d6b398");
+    PLAN_HASHES.put("low-rank", "45f90c90fa160800 d4b151d69e5f14c1");
+    PLAN_HASHES.put("imp", "79b7d1c2a16b51ef e745efdabb72d10e");
+  }
+
+  static final double[] UNIFORM_LOSSES = {0.7092220783233643, 0.7244247794151306, 0.719048023223877,
+      0.685571014881134, 0.6880539059638977, 0.6939840316772461, 0.6985542178153992, 0.6923974752426147};
+  static final double[] PLAN_LOSSES = {0.7092220783233643, 0.7231755256652832, 0.7194629311561584,
+      0.6859179735183716, 0.6885578036308289, 0.6941820383071899, 0.6980666518211365, 0.6927796006202698};
+
+  @Test
+  void everyStrategyWritesThePinnedPlanBytes() throws Exception {
+    Map<String, String> actual = new LinkedHashMap<>();
+    Path reference = dir.resolve("plans/partial-lora");
+    for (String strategy : PLAN_HASHES.keySet()) {
+      Path out = dir.resolve("plans").resolve(strategy);
+      boolean imp = strategy.equals("imp");
+      DiscoverRun.execute(new DiscoverRun.Config(strategy, model.toString(), null, List.of(train.source()),
+          TextFields.DEFAULT, 4, LoraConfig.DEFAULT_TARGETS, 0.9, 4, null, strategy.equals("uniform") ? 0.5 : null,
+          strategy.equals("shuffled") || strategy.equals("low-rank") ? reference : null, 11, 16, 8,
+          imp ? new Imp.Params(2, 0.5, false, 0) : null, imp ? TrainConfig.of(1, 8, 1e-2, 11, 0) : null, null), out);
+      actual.put(strategy, hash(Files.readAllBytes(out.resolve(MaskPlan.MASKS))) + " "
+          + hash(Files.readString(out.resolve(MaskPlan.PLAN)).replace(dir.toString(), "<dir>").getBytes(StandardCharsets.UTF_8)));
+    }
+    System.out.println("GOLDEN plans " + actual);
+    assertThat(actual).isEqualTo(PLAN_HASHES);
+  }
+
+  @Test
+  void trainingLossesArePinnedForUniformMasksAndForAPlan() throws Exception {
+    Path plan = dir.resolve("train-plan");
+    DiscoverRun.execute(new DiscoverRun.Config("partial-lora", model.toString(), null, List.of(train.source()),
+        TextFields.DEFAULT, 4, LoraConfig.DEFAULT_TARGETS, 0.9, 4, null, null, null, 11, 16, 8, null, null, null), plan);
+    double[] uniform = losses(0.5, null, dir.resolve("run-uniform"));
+    double[] planned = losses(1.0, plan.resolve(MaskPlan.MASKS).toString(), dir.resolve("run-plan"));
+    System.out.println("GOLDEN uniform " + java.util.Arrays.toString(uniform));
+    System.out.println("GOLDEN plan " + java.util.Arrays.toString(planned));
+    assertThat(uniform).containsExactly(UNIFORM_LOSSES, offset(1e-6));
+    assertThat(planned).containsExactly(PLAN_LOSSES, offset(1e-6));
+  }
+
+  private static double[] losses(double density, String masks, Path out) {
+    RunConfig c = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, model.toString(), null, train.source().toString(), null,
+        "text", "text_pair", "label", null, 4, 8, 0.1, LoraConfig.DEFAULT_TARGETS, null, density, masks, 13, "mean", 16, 2,
+        8, 1e-2, 0.01, 0.1, 1.0, 13, 0, "inverse-density", "cpu");
+    return TrainRun.execute(c, out, false, p -> { }, () -> false).training().losses().stream()
+        .mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static String hash(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
+  }
+}
