@@ -1,13 +1,15 @@
 package dev.plora.bench;
 
-import dev.plora.engine.data.Corpus;
-import dev.plora.engine.data.CorpusFetcher;
-import dev.plora.engine.lora.LoraConfig;
+import dev.plora.experiments.corpus.Corpus;
+import dev.plora.experiments.corpus.CorpusFetcher;
 import dev.plora.engine.model.DefaultModel;
-import dev.plora.engine.train.RunConfig;
-import dev.plora.engine.train.TrainConfig;
-import dev.plora.engine.train.RunMetrics;
-import dev.plora.engine.train.TrainRun;
+import dev.plora.engine.config.DataConfig;
+import dev.plora.engine.config.DeviceChoice;
+import dev.plora.engine.config.MaskSource;
+import dev.plora.engine.config.RunConfig;
+import dev.plora.engine.config.TrainingConfig;
+import dev.plora.engine.run.RunMetrics;
+import dev.plora.engine.run.TrainRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +41,8 @@ public final class AccuracyBench {
       Path train = sample(data.resolve("train.jsonl"), out.resolve(corpus.id() + "-train.jsonl"), trainN, 1);
       Path eval = sample(data.resolve("test.jsonl"), out.resolve(corpus.id() + "-eval.jsonl"), evalN, 2);
       for (double density : new double[] {1.0, 0.125}) {
-        RunConfig c = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, "default", null, train.toString(), eval.toString(),
-            "text", "text_pair", "label", null, 8, 16, 0, LoraConfig.DEFAULT_TARGETS, null, density, null, 42, "mean",
-            maxLen, epochs, 16, 5e-4, TrainConfig.DEFAULT_WEIGHT_DECAY, TrainConfig.DEFAULT_WARMUP_RATIO,
-            TrainConfig.DEFAULT_MAX_GRAD_NORM, 42, 0, "inverse-density", "cpu");
+        RunConfig c = RunConfig.of(DataConfig.of(train, eval)).withMasks(new MaskSource.Uniform(density, 42))
+            .withTraining(TrainingConfig.builder().epochs(epochs).maxLength(maxLen).device(DeviceChoice.CPU).build());
         Path runDir = out.resolve(corpus.id() + "-d" + density);
         RunMetrics m = TrainRun.execute(c, runDir, false, p -> { }, () -> false).metrics();
         System.out.printf("| %s | %s | %.3f | %.3f | %.3f | %,d | %,d | %.0f | %.1f |%n", corpus.id(), density,

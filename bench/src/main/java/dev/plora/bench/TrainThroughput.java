@@ -7,15 +7,15 @@ import dev.plora.engine.data.LabelSet;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.AdapterMasks;
-import dev.plora.engine.lora.LoraConfig;
-import dev.plora.engine.lora.Pooling;
-import dev.plora.engine.lora.SparseLrScaling;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.SparseLrScaling;
 import dev.plora.engine.lora.TargetMatcher;
 import dev.plora.engine.lora.TargetSite;
 import dev.plora.engine.lora.TargetSites;
 import dev.plora.engine.model.DefaultModel;
 import dev.plora.engine.onnx.OnnxModel;
-import dev.plora.engine.train.TrainConfig;
+import dev.plora.engine.config.TrainingConfig;
 import dev.plora.engine.train.Trainer;
 import dev.plora.engine.train.TrainingResult;
 import java.nio.file.Files;
@@ -51,14 +51,14 @@ public final class TrainThroughput {
     }
     Dataset data = new Dataset(Path.of("synthetic"), examples);
     OnnxModel onnx = OnnxModel.load(DefaultModel.onnx());
-    LoraConfig lora = new LoraConfig(8, 16, 0, LoraConfig.DEFAULT_TARGETS);
+    LoraConfig lora = LoraConfig.DEFAULTS;
     List<TargetSite> sites = TargetMatcher.select(TargetSites.find(onnx), lora.targets());
     List<Long> ends = new ArrayList<>();
     try (NDManager m = NDManager.newBaseManager();
         TextTokenizer tok = TextTokenizer.load(DefaultModel.tokenizer(), seq);
         AdaptedModel model = new AdaptedModel(onnx, lora, sites, AdapterMasks.uniform(sites, 8, density, 1), 2,
             Pooling.MEAN, SparseLrScaling.INVERSE_DENSITY, 1, m)) {
-      TrainingResult result = new Trainer(model, tok, new TrainConfig(1, batch, 5e-4, 0.01, 0, 1.0, 1, 0), null, "bench")
+      TrainingResult result = new Trainer(model, tok, TrainingConfig.builder().epochs(1).batchSize(batch).warmupRatio(0).seed(1).build(), null, "bench")
           .onProgress(p -> ends.add(System.nanoTime()))
           .train(data, LabelSet.of(data), false);
       double seconds = (ends.get(ends.size() - 1) - ends.get(1)) / 1e9; // steps 3.. are timed, as in the reference

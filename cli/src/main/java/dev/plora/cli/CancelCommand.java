@@ -1,6 +1,6 @@
 package dev.plora.cli;
 
-import dev.plora.cli.stack.MeshClient;
+import dev.plora.stack.MeshClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,7 @@
 package dev.plora.cli;
 
-import dev.plora.engine.data.Corpus;
-import dev.plora.engine.data.CorpusFetcher;
+import dev.plora.experiments.corpus.Corpus;
+import dev.plora.experiments.corpus.CorpusFetcher;
 import dev.plora.engine.model.DefaultModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;

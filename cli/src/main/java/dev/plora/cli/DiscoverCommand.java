@@ -1,11 +1,12 @@
 package dev.plora.cli;
 
-import dev.plora.engine.lora.LoraConfig;
-import dev.plora.engine.mask.DiscoverRun;
-import dev.plora.engine.mask.Imp;
+import dev.plora.engine.config.DataConfig;
+import dev.plora.engine.config.DiscoverConfig;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.StrategyConfig;
 import dev.plora.engine.mask.MaskPlan;
 import dev.plora.engine.mask.TargetPlan;
-import dev.plora.engine.train.TrainConfig;
+import dev.plora.engine.run.DiscoverRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,13 +32,16 @@ final class DiscoverCommand implements Callable<Integer> {
   @Option(names = "--train", description = "training data; repeat for a multi-task plan (per-target maximum density)")
   List<Path> train;
   @Mixin FieldOptions fieldOptions;
-  @Option(names = "--rank", defaultValue = "8", description = "LoRA rank r (default: ${DEFAULT-VALUE})")
+  @Option(names = "--rank", defaultValue = "${plora.defaults.lora.rank}", description = "LoRA rank r (default: ${DEFAULT-VALUE})")
   int rank;
-  @Option(names = "--targets", split = ",", description = "module patterns (default: query,key,value,dense)")
+  @Option(names = "--alpha", description = "imp: LoRA alpha (default: 2 x rank)")
+  Double alpha;
+  @Option(names = "--targets", split = ",", defaultValue = "${plora.defaults.lora.targets}", description = "module patterns (default: ${DEFAULT-VALUE})")
   List<String> targets;
-  @Option(names = "--tau", defaultValue = "0.9", description = "partial-lora energy threshold (default: ${DEFAULT-VALUE})")
+  @Option(names = "--tau", defaultValue = "${plora.defaults.strategy.tau}", description = "partial-lora energy threshold (default: ${DEFAULT-VALUE})")
   double tau;
-  @Option(names = "--few-shot", defaultValue = "16", description = "partial-lora examples per label (default: ${DEFAULT-VALUE})")
+  @Option(names = "--few-shot", defaultValue = "${plora.defaults.strategy.fewShot}",
+      description = "partial-lora examples per label (default: ${DEFAULT-VALUE})")
   int fewShot;
   @Option(names = "--d-min", description = "partial-lora density floor (default: 1/rank)")
   Double dMin;
@@ -45,46 +49,31 @@ final class DiscoverCommand implements Callable<Integer> {
   Double density;
   @Option(names = "--from", description = "the plan that shuffled / low-rank control against")
   Path from;
-  @Option(names = "--rounds", defaultValue = "3", description = "imp: prune-and-retrain rounds (default: ${DEFAULT-VALUE})")
+  @Option(names = "--rounds", defaultValue = "${plora.defaults.strategy.rounds}",
+      description = "imp: prune-and-retrain rounds (default: ${DEFAULT-VALUE})")
   int rounds;
-  @Option(names = "--prune", defaultValue = "0.2", description = "imp: fraction of surviving entries pruned per round (default: ${DEFAULT-VALUE})")
+  @Option(names = "--prune", defaultValue = "${plora.defaults.strategy.prune}",
+      description = "imp: fraction of surviving entries pruned per round (default: ${DEFAULT-VALUE})")
   double prune;
-  @Option(names = "--prune-scope", defaultValue = "per-matrix", description = "imp: per-matrix or global (default: ${DEFAULT-VALUE})")
+  @Option(names = "--prune-scope", defaultValue = "${plora.defaults.strategy.pruneScope}",
+      description = "imp: per-matrix or global (default: ${DEFAULT-VALUE})")
   String pruneScope;
-  @Option(names = "--rewind-step", defaultValue = "0", description = "imp: rewind survivors to their values at this step (default: ${DEFAULT-VALUE}, initialisation)")
+  @Option(names = "--rewind-step", defaultValue = "${plora.defaults.strategy.rewindStep}",
+      description = "imp: rewind survivors to their values at this step (default: ${DEFAULT-VALUE}, initialisation)")
   int rewindStep;
   @Option(names = "--eval", description = "imp: per-round evaluation data (default: the training data)")
   Path eval;
-  @Option(names = "--alpha", defaultValue = "16", description = "imp: LoRA alpha (default: ${DEFAULT-VALUE})")
-  double alpha;
-  @Option(names = "--epochs", defaultValue = "3", description = "imp: epochs per round (default: ${DEFAULT-VALUE})")
-  int epochs;
-  @Option(names = "--batch", defaultValue = "16", description = "imp: default: ${DEFAULT-VALUE}")
-  int batch;
-  @Option(names = "--lr", defaultValue = "5e-4", description = "imp: default: ${DEFAULT-VALUE}")
-  double lr;
-  @Option(names = "--max-len", defaultValue = "128", description = "default: ${DEFAULT-VALUE}")
-  int maxLen;
-  @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
-  long seed;
+  @Mixin TrainingOptions training;
   @Option(names = "--out", required = true, description = "plan directory")
   Path out;
 
-  private static boolean scope(String s) {
-    switch (s) {
-      case "per-matrix": return false;
-      case "global": return true;
-      default: throw new IllegalArgumentException("--prune-scope must be per-matrix or global, got '" + s + "'");
-    }
-  }
-
   @Override
   public Integer call() {
-    DiscoverRun.Config c = new DiscoverRun.Config(strategy, modelOptions.model, modelOptions.tokenizer, train,
-        fieldOptions.fields(), rank,
-        targets == null ? LoraConfig.DEFAULT_TARGETS : targets, tau, fewShot, dMin, density, from, seed, maxLen, alpha,
-        strategy.equals("imp") ? new Imp.Params(rounds, prune, scope(pruneScope), rewindStep) : null,
-        strategy.equals("imp") ? TrainConfig.of(epochs, batch, lr, seed, 0) : null, eval);
+    StrategyConfig s = StrategyConfig.builder(strategy).tau(tau).fewShot(fewShot).dMin(dMin).density(density).reference(from)
+        .rounds(rounds).prune(prune).globalPrune(StrategyConfig.parsePruneScope(pruneScope)).rewindStep(rewindStep).build();
+    DataConfig data = train == null || train.isEmpty() ? null : new DataConfig(train, eval, fieldOptions.fields());
+    DiscoverConfig c = new DiscoverConfig(modelOptions.config(), data,
+        LoraConfig.builder().rank(rank).alpha(alpha).targets(targets).build(), s, training.config());
     MaskPlan plan = DiscoverRun.execute(c, out);
     PrintWriter w = spec.commandLine().getOut();
     int width = plan.targets().stream().mapToInt(t -> t.module().length()).max().orElse(6);

@@ -2,7 +2,7 @@ package dev.plora.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.plora.engine.eval.EvaluateRun;
+import dev.plora.engine.run.EvaluateRun;
 import dev.plora.engine.eval.Metrics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ final class EvaluateCommand implements Callable<Integer> {
   Path run;
   @Option(names = "--data", required = true, description = "labelled data (.jsonl or .csv, the run's field names)")
   Path data;
-  @Option(names = "--batch", defaultValue = "32", description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--batch", defaultValue = "${plora.defaults.evaluation.batchSize}", description = "default: ${DEFAULT-VALUE}")
   int batch;
   @Option(names = "--json", description = "print the metrics as JSON")
   boolean json;

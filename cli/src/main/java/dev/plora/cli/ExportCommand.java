@@ -3,6 +3,7 @@ package dev.plora.cli;
 import dev.plora.engine.export.ExportFormat;
 import dev.plora.engine.export.ExportRun;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,6 +36,9 @@ final class ExportCommand implements Callable<Integer> {
     ExportFormat f = ExportFormat.parse(format);
     if (fp16 && f != ExportFormat.SPARSE) {
       throw new IllegalArgumentException("--fp16 applies to --format sparse only");
+    }
+    if (Files.exists(out) && !force) {
+      throw new IllegalArgumentException(out + " already exists; pass --force to replace it");
     }
     ExportRun.Result r = ExportRun.execute(run, f, out, checkData, force, fp16);
     PrintWriter w = spec.commandLine().getOut();

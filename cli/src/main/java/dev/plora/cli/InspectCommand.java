@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.plora.engine.lora.TargetSite;
 import dev.plora.engine.model.ModelFiles;
-import dev.plora.engine.onnx.ModelSummary;
+import dev.plora.engine.model.ModelSummary;
 import dev.plora.engine.onnx.OnnxModel;
 import java.io.PrintWriter;
 import java.util.Map;

@@ -1,12 +1,13 @@
 package dev.plora.cli;
 
 import dev.plora.proto.v1.JobSpec;
-import dev.plora.services.common.ProtoJson;
+import dev.plora.jobs.ProtoJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Option;
 
@@ -88,6 +89,44 @@ final class JobSpecOptions {
     if (densities != null) b.getTrialsBuilder().clearDensities().addAllDensities(densities);
     if (exports != null) b.clearExportFormats().addAllExportFormats(exports);
     return b.build();
+  }
+
+  /** The JobSpec fields these flags set, for errors in the user's words. */
+  private static final Map<String, String> FLAG_OF_FIELD = Map.ofEntries(
+      Map.entry("client_job_id", "--client-job-id"),
+      Map.entry("model.model_uri", "--model"),
+      Map.entry("model.tokenizer_uri", "--tokenizer"),
+      Map.entry("dataset.train_uri", "--train"),
+      Map.entry("dataset.eval_uri", "--eval"),
+      Map.entry("dataset.text_field", "--text-field"),
+      Map.entry("dataset.label_field", "--label-field"),
+      Map.entry("strategy.kind", "--strategy"),
+      Map.entry("strategy.density", "--density"),
+      Map.entry("strategy.tau", "--tau"),
+      Map.entry("strategy.few_shot", "--few-shot"),
+      Map.entry("strategy.rounds", "--rounds"),
+      Map.entry("strategy.prune_fraction", "--prune"),
+      Map.entry("lora.rank", "--rank"),
+      Map.entry("lora.alpha", "--alpha"),
+      Map.entry("training.epochs", "--epochs"),
+      Map.entry("training.batch_size", "--batch"),
+      Map.entry("training.learning_rate", "--lr"),
+      Map.entry("training.max_length", "--max-len"),
+      Map.entry("training.seed", "--seed"),
+      Map.entry("training.device", "--device"),
+      Map.entry("training.checkpoint_every", "--checkpoint-every"),
+      Map.entry("trials", "--seeds/--densities"),
+      Map.entry("trials.densities", "--densities"),
+      Map.entry("export_formats", "--export"));
+
+  /**
+   * A JobSpec error in the CLI's words: {@code --tau (strategy.tau) must be in (0, 1], got 2.0}. The field
+   * stays in brackets, as a {@code --spec} file names it that way.
+   */
+  static String describe(String field, String problem) {
+    String base = field.replaceAll("\\[\\d+]$", "");
+    String flag = FLAG_OF_FIELD.get(base);
+    return (flag == null ? field : flag + " (" + field + ")") + " " + problem;
   }
 
   /** A local file as a {@code file:} URI (for the embedded stack and {@code plora run}). */

@@ -1,11 +1,11 @@
 package dev.plora.cli;
 
-import dev.plora.cli.stack.MeshClient;
+import dev.plora.stack.MeshClient;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobState;
 import dev.plora.proto.v1.JobStatus;
 import dev.plora.proto.v1.Progress;
-import dev.plora.services.common.JobMachine;
+import dev.plora.jobs.JobMachine;
 import java.io.PrintStream;
 import java.util.Iterator;
 

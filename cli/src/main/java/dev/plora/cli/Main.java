@@ -20,6 +20,7 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (0 ok, 1 failure, 2 usage error). */
   public static int run(String... args) {
+    ConfigDefaults.publish();
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler(new ErrorReporter());
     return cli.execute(args);

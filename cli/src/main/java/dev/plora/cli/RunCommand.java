@@ -2,8 +2,8 @@ package dev.plora.cli;
 
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.JobStatus;
-import dev.plora.services.common.ArtifactStore;
-import dev.plora.services.common.LocalPipeline;
+import dev.plora.jobs.ArtifactStore;
+import dev.plora.jobs.LocalPipeline;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.plora.cli;
 
-import dev.plora.cli.stack.LocalStack;
-import dev.plora.cli.stack.StackPorts;
+import dev.plora.stack.LocalStack;
+import dev.plora.stack.StackPorts;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package dev.plora.cli;
 
-import dev.plora.cli.stack.LocalStack;
-import dev.plora.cli.stack.MeshClient;
+import dev.plora.stack.LocalStack;
+import dev.plora.stack.MeshClient;
 import dev.plora.proto.v1.JobStatus;
 import io.grpc.StatusRuntimeException;
 import java.util.List;

@@ -1,9 +1,17 @@
 package dev.plora.cli;
 
-import dev.plora.engine.sweep.Sweep;
-import dev.plora.engine.sweep.SweepConfig;
-import dev.plora.engine.sweep.SweepReport;
-import dev.plora.engine.sweep.SweepRow;
+import dev.plora.engine.config.ConfigException;
+import dev.plora.engine.config.DataConfig;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.RunConfig;
+import dev.plora.engine.config.SparseLrScaling;
+import dev.plora.engine.config.StrategyConfig;
+import dev.plora.engine.config.TrainingConfig;
+import dev.plora.engine.mask.Strategies;
+import dev.plora.experiments.sweep.Sweep;
+import dev.plora.experiments.sweep.SweepConfig;
+import dev.plora.experiments.sweep.SweepReport;
+import dev.plora.experiments.sweep.SweepRow;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,36 +34,36 @@ final class SweepCommand implements Callable<Integer> {
   Path train;
   @Option(names = "--eval", required = true, description = "evaluation data")
   Path eval;
-  @Option(names = "--strategies", split = ",", defaultValue = "dense,partial-lora,uniform,imp,shuffled,low-rank",
-      description = "default: ${DEFAULT-VALUE}")
+  @Option(names = "--strategies", split = ",", description = "default: all (dense, uniform, partial-lora, imp, shuffled, low-rank)")
   List<String> strategies;
   @Option(names = "--densities", split = ",", defaultValue = "0.5,0.25,0.125",
       description = "uniform's densities; the word 'tau' adds one at each --taus plan's budget (default: ${DEFAULT-VALUE})")
   List<String> densities;
   @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "default: ${DEFAULT-VALUE}")
   List<Long> seeds;
-  @Option(names = "--rank", defaultValue = "8")
+  @Option(names = "--rank", defaultValue = "${plora.defaults.lora.rank}", description = "default: ${DEFAULT-VALUE}")
   int rank;
-  @Option(names = "--alpha", defaultValue = "16")
-  double alpha;
-  @Option(names = "--max-len", defaultValue = "128")
+  @Option(names = "--alpha", description = "default: 2 x rank, the same at every rank (also for low-rank controls)")
+  Double alpha;
+  @Option(names = "--max-len", defaultValue = "${plora.defaults.training.maxLength}", description = "default: ${DEFAULT-VALUE}")
   int maxLen;
-  @Option(names = "--epochs", defaultValue = "3")
+  @Option(names = "--epochs", defaultValue = "${plora.defaults.training.epochs}", description = "default: ${DEFAULT-VALUE}")
   int epochs;
-  @Option(names = "--batch", defaultValue = "16")
+  @Option(names = "--batch", defaultValue = "${plora.defaults.training.batchSize}", description = "default: ${DEFAULT-VALUE}")
   int batch;
-  @Option(names = "--lr", defaultValue = "5e-4")
+  @Option(names = "--lr", defaultValue = "${plora.defaults.training.learningRate}", description = "default: ${DEFAULT-VALUE}")
   double lr;
-  @Option(names = {"--taus", "--tau"}, split = ",", defaultValue = "0.9",
+  @Option(names = {"--taus", "--tau"}, split = ",", defaultValue = "${plora.defaults.strategy.tau}",
       description = "partial-lora energy thresholds; shuffled and low-rank control each one's budget (default: ${DEFAULT-VALUE})")
   List<Double> taus;
-  @Option(names = "--few-shot", defaultValue = "16")
+  @Option(names = "--few-shot", defaultValue = "${plora.defaults.strategy.fewShot}", description = "default: ${DEFAULT-VALUE}")
   int fewShot;
-  @Option(names = "--rounds", defaultValue = "3", description = "imp rounds (default: ${DEFAULT-VALUE})")
+  @Option(names = "--rounds", defaultValue = "${plora.defaults.strategy.rounds}", description = "imp rounds (default: ${DEFAULT-VALUE})")
   int rounds;
-  @Option(names = "--prune", defaultValue = "0.2", description = "imp prune fraction per round (default: ${DEFAULT-VALUE})")
+  @Option(names = "--prune", defaultValue = "${plora.defaults.strategy.prune}",
+      description = "imp prune fraction per round (default: ${DEFAULT-VALUE})")
   double prune;
-  @Option(names = "--sparse-lr-scaling", defaultValue = "inverse-density")
+  @Option(names = "--sparse-lr-scaling", defaultValue = "${plora.defaults.training.sparseLrScaling}", description = "default: ${DEFAULT-VALUE}")
   String sparseLrScaling;
   @Option(names = "--out", required = true, description = "sweep directory")
   Path out;
@@ -64,16 +72,20 @@ final class SweepCommand implements Callable<Integer> {
     try {
       return Double.parseDouble(word);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--densities takes numbers in (0, 1] or the word 'tau', got '" + word + "'");
+      throw new ConfigException("sweep.densities", "takes numbers in (0, 1] or the word 'tau', got '" + word + "'");
     }
   }
 
   @Override
   public Integer call() {
     List<Double> numbers = densities.stream().filter(d -> !d.equals("tau")).map(SweepCommand::density).toList();
-    SweepConfig c = new SweepConfig(modelOptions.model, modelOptions.tokenizer == null ? null : modelOptions.tokenizer.toString(),
-        train.toString(), eval.toString(), strategies, numbers, densities.contains("tau"), seeds, rank, alpha, maxLen, epochs,
-        batch, lr, taus, fewShot, rounds, prune, sparseLrScaling);
+    RunConfig base = new RunConfig(modelOptions.config(), DataConfig.of(train, eval),
+        LoraConfig.builder().rank(rank).alpha(alpha).build(), null,
+        TrainingConfig.builder().epochs(epochs).batchSize(batch).learningRate(lr).maxLength(maxLen)
+            .sparseLrScaling(SparseLrScaling.parse(sparseLrScaling)).build(), null);
+    StrategyConfig strategy = StrategyConfig.builder("partial-lora").fewShot(fewShot).rounds(rounds).prune(prune).build();
+    SweepConfig c = new SweepConfig(base, strategy, strategies == null ? Strategies.names() : strategies, numbers,
+        densities.contains("tau"), seeds, taus);
     List<SweepRow> rows = Sweep.execute(c, out, line -> {
       System.err.println("sweep: " + line);
       System.err.flush();

@@ -1,9 +1,14 @@
 package dev.plora.cli;
 
-import dev.plora.engine.lora.LoraConfig;
-import dev.plora.engine.train.RunConfig;
-import dev.plora.engine.train.RunMetrics;
-import dev.plora.engine.train.TrainRun;
+import dev.plora.engine.config.DataConfig;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.MaskSource;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.RunConfig;
+import dev.plora.engine.config.TrainingConfig;
+import dev.plora.engine.mask.PlanRef;
+import dev.plora.engine.run.RunMetrics;
+import dev.plora.engine.run.TrainRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,13 +36,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--eval", description = "evaluation data; without it, metrics are on the training data")
   Path eval;
   @Mixin FieldOptions fieldOptions;
-  @Option(names = "--rank", description = "LoRA rank r (default: the plan's with --masks PLAN_DIR, else 8)")
+  @Option(names = "--rank", description = "LoRA rank r (default: the plan's with --masks PLAN_DIR, else ${plora.defaults.lora.rank})")
   Integer rank;
-  @Option(names = "--alpha", defaultValue = "16", description = "LoRA alpha; updates scale by alpha/r (default: ${DEFAULT-VALUE})")
-  double alpha;
-  @Option(names = "--dropout", defaultValue = "0", description = "adapter input dropout (default: ${DEFAULT-VALUE})")
+  @Option(names = "--alpha", description = "LoRA alpha; updates scale by alpha/r (default: 2 x rank)")
+  Double alpha;
+  @Option(names = "--dropout", defaultValue = "${plora.defaults.lora.dropout}", description = "adapter input dropout (default: ${DEFAULT-VALUE})")
   double dropout;
-  @Option(names = "--targets", split = ",", description = "module patterns: exact, suffix, or re:REGEX (default: query,key,value,dense)")
+  @Option(names = "--targets", split = ",", defaultValue = "${plora.defaults.lora.targets}",
+      description = "module patterns: exact, suffix, or re:REGEX (default: ${DEFAULT-VALUE})")
   List<String> targets;
 
   static final class MaskChoice {
@@ -53,56 +59,27 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--mask-seed", description = "seed of uniform masks (default: --seed)")
   Long maskSeed;
-  @Option(names = "--pooling", defaultValue = "mean", description = "mean or first (default: ${DEFAULT-VALUE})")
+  @Option(names = "--pooling", defaultValue = "${plora.defaults.model.pooling}", description = "mean or first (default: ${DEFAULT-VALUE})")
   String pooling;
-  @Option(names = "--epochs", defaultValue = "3", description = "default: ${DEFAULT-VALUE}")
-  int epochs;
-  @Option(names = "--batch", defaultValue = "16", description = "default: ${DEFAULT-VALUE}")
-  int batch;
-  @Option(names = "--lr", defaultValue = "5e-4", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-  double lr;
-  @Option(names = "--weight-decay", defaultValue = "0.01", description = "default: ${DEFAULT-VALUE}")
-  double weightDecay;
-  @Option(names = "--warmup", defaultValue = "0.06", description = "warmup fraction of steps (default: ${DEFAULT-VALUE})")
-  double warmup;
-  @Option(names = "--max-grad-norm", defaultValue = "1.0", description = "0 disables clipping (default: ${DEFAULT-VALUE})")
-  double maxGradNorm;
-  @Option(names = "--sparse-lr-scaling", defaultValue = "inverse-density", description = "inverse-density or none (default: ${DEFAULT-VALUE})")
-  String sparseLrScaling;
-  @Option(names = "--max-len", defaultValue = "128", description = "default: ${DEFAULT-VALUE}")
-  int maxLen;
-  @Option(names = "--seed", defaultValue = "42", description = "default: ${DEFAULT-VALUE}")
-  long seed;
-  @Option(names = "--checkpoint-every", defaultValue = "0", description = "steps between checkpoints; 0 = at the end only (default: ${DEFAULT-VALUE})")
-  int checkpointEvery;
+  @Mixin TrainingOptions training;
   @Option(names = "--resume", description = "continue the unfinished run in --out from its last checkpoint")
   boolean resume;
   @Option(names = "--overwrite", description = "replace a previous run in --out instead of refusing")
   boolean overwrite;
-  @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE})")
-  String device;
   @Option(names = "--out", required = true, description = "run directory, e.g. runs/NAME")
   Path out;
 
   @Override
   public Integer call() {
-    Path masks = maskChoice == null ? null : maskChoice.masks;
-    int effectiveRank = rank == null ? 8 : rank;
-    if (masks != null && java.nio.file.Files.isDirectory(masks)) {
-      int planRank = dev.plora.engine.mask.MaskPlan.rankOf(masks);
-      if (rank != null && rank != planRank) {
-        throw new IllegalArgumentException("--rank " + rank + " differs from the plan's rank " + planRank + " (" + masks + ")");
-      }
-      effectiveRank = planRank;
-      masks = masks.resolve(dev.plora.engine.mask.MaskPlan.MASKS);
-    }
-    double density = maskChoice == null || maskChoice.density == null ? 1.0 : maskChoice.density;
-    RunConfig config = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, modelOptions.model,
-        modelOptions.tokenizer == null ? null : modelOptions.tokenizer.toString(), train.toString(), eval == null ? null : eval.toString(),
-        fieldOptions.textField, fieldOptions.textPairField, fieldOptions.labelField, null, effectiveRank, alpha, dropout,
-        targets == null ? LoraConfig.DEFAULT_TARGETS : targets, null, density,
-        masks == null ? null : masks.toString(), maskSeed == null ? seed : maskSeed, pooling, maxLen, epochs, batch,
-        lr, weightDecay, warmup, maxGradNorm, seed, checkpointEvery, sparseLrScaling, device);
+    PlanRef plan = maskChoice == null || maskChoice.masks == null ? null : PlanRef.of(maskChoice.masks);
+    int r = plan != null ? plan.rank(rank, LoraConfig.DEFAULT_RANK) : rank != null ? rank : LoraConfig.DEFAULT_RANK;
+    TrainingConfig tc = training.config();
+    MaskSource masks = plan != null ? new MaskSource.File(plan.masksFile())
+        : new MaskSource.Uniform(maskChoice == null || maskChoice.density == null ? 1.0 : maskChoice.density,
+            maskSeed == null ? tc.seed() : maskSeed);
+    RunConfig config = new RunConfig(modelOptions.config(Pooling.parse(pooling)),
+        new DataConfig(List.of(train), eval, fieldOptions.fields()),
+        LoraConfig.builder().rank(r).alpha(alpha).dropout(dropout).targets(targets).build(), masks, tc, null);
 
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
@@ -117,14 +94,14 @@ final class TrainCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     PrintWriter w = spec.commandLine().getOut();
     try {
-      TrainRun.Result r = TrainRun.execute(config, out, resume, overwrite, new ProgressBar(System.err, System.console() != null), stop::get);
-      if (r.metrics() == null) {
+      TrainRun.Result result = TrainRun.execute(config, out, resume, overwrite, new ProgressBar(System.err, System.console() != null), stop::get);
+      if (result.metrics() == null) {
         w.printf("stopped at step %d of %d; checkpoint saved. Continue with: plora train ... --resume --out %s%n",
-            r.training().steps(), r.training().totalSteps(), out);
+            result.training().steps(), result.training().totalSteps(), out);
         w.flush();
         return 130;
       }
-      RunMetrics m = r.metrics();
+      RunMetrics m = result.metrics();
       w.printf("accuracy %.4f  macro-F1 %.4f  MCC %.4f  (%s data, %d examples)%n", m.accuracy(), m.macroF1(), m.mcc(),
           m.evaluatedOn(), m.evalExamples());
       w.printf("trainable %,d = adapter %,d (%.1f%% fewer than dense LoRA's %,d) + head %,d%n", m.trainableParams(),

@@ -1,6 +1,6 @@
 package dev.plora.cli;
 
-import dev.plora.cli.stack.LocalStack;
+import dev.plora.stack.LocalStack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

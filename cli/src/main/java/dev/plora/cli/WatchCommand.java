@@ -1,6 +1,6 @@
 package dev.plora.cli;
 
-import dev.plora.cli.stack.MeshClient;
+import dev.plora.stack.MeshClient;
 import dev.plora.proto.v1.JobStatus;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -63,7 +63,7 @@ class CliTest {
   void badInputGivesOneLineErrorsAndNonZeroExitCodes() {
     CliRunner.Result missingModel = plora("inspect", "--model", dir.resolve("nope.onnx").toString());
     assertThat(missingModel.code()).isEqualTo(1);
-    assertThat(missingModel.err()).startsWith("plora: error: --model: no such file");
+    assertThat(missingModel.err()).startsWith("plora: error: --model names no file");
 
     CliRunner.Result noTexts = plora("infer", "--output", dir.resolve("x.safetensors").toString());
     assertThat(noTexts.code()).isEqualTo(2);

@@ -3,7 +3,7 @@ package dev.plora.cli;
 import static dev.plora.cli.CliRunner.plora;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.plora.services.common.TinyJob;
+import dev.plora.jobs.TinyJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,8 +32,10 @@ class RunCommandTest {
     CliRunner.Result missing = plora("run", "--train", dir.resolve("missing.jsonl").toString(), "--store", dir.toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).startsWith("plora: error: --train: no such file");
-    CliRunner.Result invalid = plora("run", "--train", writeOne(), "--rank", "0", "--tau", "2", "--store", dir.toString());
-    assertThat(invalid.err()).startsWith("plora: error: strategy.tau: must be in (0, 1], got 2.0");
+    CliRunner.Result invalid = plora("run", "--train", writeOne(), "--tau", "2", "--store", dir.toString());
+    assertThat(invalid.err()).startsWith("plora: error: --tau (strategy.tau) must be in (0, 1], got 2.0");
+    CliRunner.Result zero = plora("run", "--train", writeOne(), "--max-len", "0", "--store", dir.toString());
+    assertThat(zero.err()).startsWith("plora: error: --max-len (training.max_length) must be in [2, 8192], got 0");
     CliRunner.Result down = plora("status", "job-x", "--gateway", "127.0.0.1:1");
     assertThat(down.code()).isEqualTo(1);
     assertThat(down.err()).contains("UNAVAILABLE").contains("plora up");

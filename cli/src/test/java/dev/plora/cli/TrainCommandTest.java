@@ -7,10 +7,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.plora.engine.data.Corpus;
-import dev.plora.engine.data.CorpusFetcher;
+import dev.plora.experiments.corpus.Corpus;
+import dev.plora.experiments.corpus.CorpusFetcher;
 import dev.plora.engine.model.DefaultModel;
-import dev.plora.engine.model.TinyBert;
+import dev.plora.engine.testing.TinyBert;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -110,7 +110,7 @@ class TrainCommandTest {
     CliRunner.Result replaced = plora("train", "--model", model.toString(), "--train", train.toString(), "--rank", "2",
         "--epochs", "1", "--batch", "16", "--max-len", "16", "--overwrite", "--out", run.toString());
     assertThat(replaced.code()).as(replaced.err()).isEqualTo(0);
-    assertThat(new ObjectMapper().readTree(run.resolve("config.json").toFile()).get("rank").asInt()).isEqualTo(2);
+    assertThat(new ObjectMapper().readTree(run.resolve("config.json").toFile()).at("/config/lora/rank").asInt()).isEqualTo(2);
   }
 
   @Test
@@ -126,7 +126,7 @@ class TrainCommandTest {
     CliRunner.Result t = plora("train", "--model", model.toString(), "--train", train.toString(), "--masks", plan.toString(),
         "--epochs", "1", "--batch", "8", "--max-len", "16", "--out", run.toString());
     assertThat(t.code()).as(t.err()).isEqualTo(0);
-    assertThat(new ObjectMapper().readTree(run.resolve("config.json").toFile()).get("rank").asInt()).isEqualTo(2);
+    assertThat(new ObjectMapper().readTree(run.resolve("config.json").toFile()).at("/config/lora/rank").asInt()).isEqualTo(2);
     try (NDManager m = NDManager.newBaseManager();
         InputStream planMasks = Files.newInputStream(plan.resolve("masks.safetensors"));
         InputStream runTensors = Files.newInputStream(run.resolve("adapter.safetensors"))) {
@@ -138,7 +138,7 @@ class TrainCommandTest {
     CliRunner.Result conflict = plora("train", "--model", model.toString(), "--train", train.toString(), "--masks",
         plan.toString(), "--rank", "8", "--out", dir.resolve("runs/conflict").toString());
     assertThat(conflict.code()).isEqualTo(1);
-    assertThat(conflict.err()).contains("--rank 8 differs from the plan's rank 2");
+    assertThat(conflict.err()).contains("--rank is 8 but the plan's rank is 2");
   }
 
   @Test
@@ -147,7 +147,7 @@ class TrainCommandTest {
     Path train = data("train.jsonl", 8);
     String out = dir.resolve("runs/x").toString();
     assertThat(plora("train", "--model", model.toString(), "--train", train.toString(), "--rank", "0", "--out", out).err())
-        .contains("plora: error: rank must be >= 1, got 0");
+        .contains("plora: error: --rank must be in [1, 1024], got 0");
     assertThat(plora("train", "--model", model.toString(), "--train", train.toString(), "--density", "1.5", "--out", out).err())
         .contains("density must be in (0, 1], got 1.5");
     assertThat(plora("train", "--model", model.toString(), "--train", train.toString(), "--density", "0", "--out", out).err())

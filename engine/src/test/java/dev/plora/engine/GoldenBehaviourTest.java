@@ -3,17 +3,22 @@ package dev.plora.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.plora.engine.config.DataConfig;
+import dev.plora.engine.config.DeviceChoice;
+import dev.plora.engine.config.DiscoverConfig;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.MaskSource;
+import dev.plora.engine.config.ModelConfig;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.RunConfig;
+import dev.plora.engine.config.StrategyConfig;
+import dev.plora.engine.config.TrainingConfig;
 import dev.plora.engine.data.Dataset;
-import dev.plora.engine.data.TextFields;
-import dev.plora.engine.lora.LoraConfig;
-import dev.plora.engine.mask.DiscoverRun;
-import dev.plora.engine.mask.Imp;
 import dev.plora.engine.mask.MaskPlan;
 import dev.plora.engine.model.DefaultModel;
+import dev.plora.engine.run.DiscoverRun;
+import dev.plora.engine.run.TrainRun;
 import dev.plora.engine.testing.TinyTask;
-import dev.plora.engine.train.RunConfig;
-import dev.plora.engine.train.TrainConfig;
-import dev.plora.engine.train.TrainRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,35 +72,41 @@ class GoldenBehaviourTest {
     Path reference = dir.resolve("plans/partial-lora");
     for (String strategy : PLAN_HASHES.keySet()) {
       Path out = dir.resolve("plans").resolve(strategy);
-      boolean imp = strategy.equals("imp");
-      DiscoverRun.execute(new DiscoverRun.Config(strategy, model.toString(), null, List.of(train.source()),
-          TextFields.DEFAULT, 4, LoraConfig.DEFAULT_TARGETS, 0.9, 4, null, strategy.equals("uniform") ? 0.5 : null,
-          strategy.equals("shuffled") || strategy.equals("low-rank") ? reference : null, 11, 16, 8,
-          imp ? new Imp.Params(2, 0.5, false, 0) : null, imp ? TrainConfig.of(1, 8, 1e-2, 11, 0) : null, null), out);
+      StrategyConfig.Builder s = StrategyConfig.builder(strategy).tau(0.9).fewShot(4).rounds(2).prune(0.5);
+      if (strategy.equals("uniform")) {
+        s.density(0.5);
+      }
+      if (strategy.equals("shuffled") || strategy.equals("low-rank")) {
+        s.reference(reference);
+      }
+      DiscoverRun.execute(discover(s.build(), TrainingConfig.builder().epochs(1).batchSize(8).learningRate(1e-2)), out);
       actual.put(strategy, hash(Files.readAllBytes(out.resolve(MaskPlan.MASKS))) + " "
           + hash(Files.readString(out.resolve(MaskPlan.PLAN)).replace(dir.toString(), "<dir>").getBytes(StandardCharsets.UTF_8)));
     }
-    System.out.println("GOLDEN plans " + actual);
     assertThat(actual).isEqualTo(PLAN_HASHES);
   }
 
   @Test
   void trainingLossesArePinnedForUniformMasksAndForAPlan() throws Exception {
     Path plan = dir.resolve("train-plan");
-    DiscoverRun.execute(new DiscoverRun.Config("partial-lora", model.toString(), null, List.of(train.source()),
-        TextFields.DEFAULT, 4, LoraConfig.DEFAULT_TARGETS, 0.9, 4, null, null, null, 11, 16, 8, null, null, null), plan);
-    double[] uniform = losses(0.5, null, dir.resolve("run-uniform"));
-    double[] planned = losses(1.0, plan.resolve(MaskPlan.MASKS).toString(), dir.resolve("run-plan"));
-    System.out.println("GOLDEN uniform " + java.util.Arrays.toString(uniform));
-    System.out.println("GOLDEN plan " + java.util.Arrays.toString(planned));
+    DiscoverRun.execute(discover(StrategyConfig.builder("partial-lora").tau(0.9).fewShot(4).build(), TrainingConfig.builder()),
+        plan);
+    double[] uniform = losses(new MaskSource.Uniform(0.5, 13), dir.resolve("run-uniform"));
+    double[] planned = losses(new MaskSource.File(plan.resolve(MaskPlan.MASKS)), dir.resolve("run-plan"));
     assertThat(uniform).containsExactly(UNIFORM_LOSSES, offset(1e-6));
     assertThat(planned).containsExactly(PLAN_LOSSES, offset(1e-6));
   }
 
-  private static double[] losses(double density, String masks, Path out) {
-    RunConfig c = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, model.toString(), null, train.source().toString(), null,
-        "text", "text_pair", "label", null, 4, 8, 0.1, LoraConfig.DEFAULT_TARGETS, null, density, masks, 13, "mean", 16, 2,
-        8, 1e-2, 0.01, 0.1, 1.0, 13, 0, "inverse-density", "cpu");
+  private static DiscoverConfig discover(StrategyConfig strategy, TrainingConfig.Builder training) {
+    return new DiscoverConfig(new ModelConfig(model.toString(), null, Pooling.MEAN), DataConfig.of(train.source(), null),
+        LoraConfig.builder().rank(4).alpha(8.0).build(), strategy, training.seed(11).maxLength(16).build());
+  }
+
+  private static double[] losses(MaskSource masks, Path out) {
+    RunConfig c = new RunConfig(new ModelConfig(model.toString(), null, Pooling.MEAN), DataConfig.of(train.source(), null),
+        LoraConfig.builder().rank(4).alpha(8.0).dropout(0.1).build(), masks,
+        TrainingConfig.builder().epochs(2).batchSize(8).learningRate(1e-2).warmupRatio(0.1).seed(13).maxLength(16)
+            .device(DeviceChoice.CPU).build(), null);
     return TrainRun.execute(c, out, false, p -> { }, () -> false).training().losses().stream()
         .mapToDouble(Double::doubleValue).toArray();
   }

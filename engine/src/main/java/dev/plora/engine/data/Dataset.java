@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import dev.plora.engine.config.TextFields;
 
 /**
  * Labelled examples read from JSONL ({@code {"text": …, "label": …}}, optional {@code "text_pair"})

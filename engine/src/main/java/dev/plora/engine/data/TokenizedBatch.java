@@ -3,8 +3,9 @@ package dev.plora.engine.data;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.plora.engine.runtime.OwnedArrays;
+import dev.plora.engine.base.OwnedArrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,6 +29,24 @@ public record TokenizedBatch(long[][] inputIds, long[][] attentionMask, long[][]
     m.put("attention_mask", create(manager, attentionMask));
     m.put("token_type_ids", create(manager, tokenTypeIds));
     return m;
+  }
+
+  /**
+   * The arrays a model's graph inputs take, by input name, in the model's order; an input the tokenizer
+   * does not provide is an error naming it.
+   */
+  public Map<String, NDArray> feeds(List<String> inputNames, NDManager manager) {
+    Map<String, NDArray> all = toArrays(manager);
+    Map<String, NDArray> feeds = new LinkedHashMap<>();
+    for (String name : inputNames) {
+      NDArray a = all.get(name);
+      if (a == null) {
+        throw new IllegalArgumentException("the model needs input '" + name + "', but a tokenizer provides only "
+            + all.keySet());
+      }
+      feeds.put(name, a);
+    }
+    return feeds;
   }
 
   private static NDArray create(NDManager manager, long[][] rows) {

@@ -2,10 +2,10 @@ package dev.plora.engine.export;
 
 import dev.plora.engine.data.Dataset;
 import dev.plora.engine.data.Example;
-import dev.plora.engine.io.AtomicFiles;
+import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.onnx.OnnxModel;
-import dev.plora.engine.train.RunConfig;
-import dev.plora.engine.train.TrainedRun;
+import dev.plora.engine.config.RunConfig;
+import dev.plora.engine.run.TrainedRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,16 +35,17 @@ public final class ExportRun {
    */
   public static Result execute(Path runDir, ExportFormat format, Path out, Path checkData, boolean force, boolean fp16) {
     if (Files.exists(out) && !force) {
-      throw new ExportException(out + " already exists; pass --force to replace it");
+      throw new ExportException(out + " already exists; force the export to replace it");
     }
     try (TrainedRun run = TrainedRun.open(runDir)) {
       RunConfig c = run.config();
+      List<String> labels = run.record().labels();
       switch (format) {
         case ONNX_MERGED: {
-          OnnxModel merged = MergedOnnx.build(run.base(), run.model(), c.labels(), c.maxLength());
+          OnnxModel merged = MergedOnnx.build(run.base(), run.model(), labels, c.training().maxLength());
           FiniteCheck.requireFinite(run.model().adapterTensors(run.model().manager()), runDir.toString());
           byte[] bytes = merged.toByteArray();
-          Path data = checkData != null ? checkData : Path.of(c.eval() != null ? c.eval() : c.train());
+          Path data = checkData != null ? checkData : c.data().eval() != null ? c.data().eval() : c.data().singleTrain();
           List<Example> sample = Dataset.read(data, run.fields()).examples();
           sample = sample.subList(0, Math.min(CHECK_TEXTS, sample.size()));
           double diff = ParityCheck.check(bytes, run.model(), run.tokenizer(),
@@ -53,10 +54,10 @@ public final class ExportRun {
           return new Result(format, out, bytes.length, diff, sample.size());
         }
         case PEFT:
-          writeDirectory(out, tmp -> PeftAdapter.write(tmp, run.model(), c));
+          writeDirectory(out, tmp -> PeftAdapter.write(tmp, run.model(), run.record()));
           return new Result(format, out, size(out), Double.NaN, 0);
         default:
-          writeDirectory(out, tmp -> SparseAdapter.write(tmp, run.model(), c, fp16));
+          writeDirectory(out, tmp -> SparseAdapter.write(tmp, run.model(), run.record(), fp16));
           return new Result(format, out, size(out), Double.NaN, 0);
       }
     } catch (IOException e) {

@@ -3,7 +3,7 @@ package dev.plora.engine.export;
 import static dev.plora.engine.onnx.GraphBuilder.attr;
 import static dev.plora.engine.onnx.GraphBuilder.ints;
 
-import dev.plora.engine.lora.Pooling;
+import dev.plora.engine.config.Pooling;
 import dev.plora.engine.onnx.TensorCodec;
 import dev.plora.engine.onnx.proto.AttributeProto;
 import dev.plora.engine.onnx.proto.GraphProto;

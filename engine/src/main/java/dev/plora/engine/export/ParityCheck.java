@@ -5,9 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.data.TokenizedBatch;
 import dev.plora.engine.lora.AdaptedModel;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs an exported ONNX model in ONNX Runtime on sample texts and compares its {@code logits} with the
@@ -27,12 +25,7 @@ public final class ParityCheck {
     TokenizedBatch batch = tokenizer.encode(texts, pairs);
     try (NDManager m = model.manager().newSubManager(); OrtRunner ort = new OrtRunner(onnx)) {
       NDArray ours = model.logits(m, batch);
-      Map<String, NDArray> all = batch.toArrays(m);
-      Map<String, NDArray> feeds = new LinkedHashMap<>();
-      for (String input : model.executor().inputNames()) {
-        feeds.put(input, all.get(input));
-      }
-      NDArray theirs = ort.run(m, feeds).get(HeadGraph.LOGITS);
+      NDArray theirs = ort.run(m, batch.feeds(model.executor().inputNames(), m)).get(HeadGraph.LOGITS);
       double diff = ours.sub(theirs).abs().max().getFloat();
       if (!(diff <= TOLERANCE)) {
         throw new ExportException(String.format("parity check failed: ONNX Runtime's logits differ from the engine's by"

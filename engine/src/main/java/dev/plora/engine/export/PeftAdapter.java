@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.plora.engine.io.AtomicFiles;
+import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.LoraLayer;
-import dev.plora.engine.train.RunConfig;
+import dev.plora.engine.config.RunConfig;
+import dev.plora.engine.run.RunRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -42,13 +43,14 @@ public final class PeftAdapter {
         ? "bert." : "";
   }
 
-  public static void write(Path dir, AdaptedModel model, RunConfig config) throws IOException {
+  public static void write(Path dir, AdaptedModel model, RunRecord run) throws IOException {
+    RunConfig config = run.config();
     String prefix = prefix(model);
     NDList weights = new NDList();
     NDList masks = new NDList();
     try (NDManager m = model.manager().newSubManager()) {
       NDList plain = model.adapterTensors(m);
-      FiniteCheck.requireFinite(plain, config.train());
+      FiniteCheck.requireFinite(plain, config.data().singleTrain().toString());
       for (LoraLayer l : model.layers().values()) {
         String mod = l.site().module();
         String key = "base_model.model." + prefix + mod;
@@ -63,11 +65,11 @@ public final class PeftAdapter {
       ObjectNode c = json.createObjectNode();
       c.put("peft_type", "LORA");
       c.put("task_type", "SEQ_CLS");
-      c.put("base_model_name_or_path", config.model().equals("default")
-          ? "sentence-transformers/all-MiniLM-L6-v2" : config.model());
-      c.put("r", config.rank());
-      c.put("lora_alpha", config.alpha());
-      c.put("lora_dropout", config.dropout());
+      c.put("base_model_name_or_path", config.model().isDefault()
+          ? "sentence-transformers/all-MiniLM-L6-v2" : config.model().source());
+      c.put("r", config.lora().rank());
+      c.put("lora_alpha", config.lora().alpha());
+      c.put("lora_dropout", config.lora().dropout());
       ArrayNode targets = c.putArray("target_modules");
       model.layers().keySet().forEach(mod -> targets.add(prefix + mod));
       c.putArray("modules_to_save").add("classifier");
@@ -82,9 +84,9 @@ public final class PeftAdapter {
       ObjectNode plora = c.putObject("plora");
       plora.put("pooling", model.head().pooling().name().toLowerCase(java.util.Locale.ROOT));
       ArrayNode labels = plora.putArray("labels");
-      config.labels().forEach(labels::add);
+      run.labels().forEach(labels::add);
       plora.put("masks", MASKS);
-      plora.put("max_length", config.maxLength());
+      plora.put("max_length", config.training().maxLength());
       plora.put("format_version", 1);
       AtomicFiles.write(dir.resolve(WEIGHTS), out -> weights.encode(out, NDList.Encoding.SAFETENSORS));
       AtomicFiles.write(dir.resolve(MASKS), out -> masks.encode(out, NDList.Encoding.SAFETENSORS));

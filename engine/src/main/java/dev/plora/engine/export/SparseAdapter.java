@@ -10,11 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.plora.engine.io.AtomicFiles;
+import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.LoraLayer;
 import dev.plora.engine.lora.Mask;
-import dev.plora.engine.train.RunConfig;
+import dev.plora.engine.config.RunConfig;
+import dev.plora.engine.run.RunRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -38,15 +39,17 @@ public final class SparseAdapter {
 
   private SparseAdapter() {}
 
-  public static void write(Path dir, AdaptedModel model, RunConfig config, boolean fp16) throws IOException {
+  public static void write(Path dir, AdaptedModel model, RunRecord run, boolean fp16) throws IOException {
+    RunConfig config = run.config();
     try (NDManager m = model.manager().newSubManager()) {
       NDList plain = model.adapterTensors(m);
-      FiniteCheck.requireFinite(plain, config.train());
+      FiniteCheck.requireFinite(plain, config.data().singleTrain().toString());
       NDList out = new NDList();
       ObjectNode meta = JSON.createObjectNode().put("format", FORMAT).put("version", VERSION)
-          .put("dtype", fp16 ? "float16" : "float32").put("rank", config.rank()).put("alpha", config.alpha())
-          .put("pooling", config.pooling()).put("base_model", config.model());
-      config.labels().forEach(meta.putArray("labels")::add);
+          .put("dtype", fp16 ? "float16" : "float32").put("rank", config.lora().rank())
+          .put("alpha", config.lora().alpha()).put("pooling", config.model().pooling().id())
+          .put("base_model", config.model().source());
+      run.labels().forEach(meta.putArray("labels")::add);
       ArrayNode targets = meta.putArray("targets");
       for (LoraLayer l : model.layers().values()) {
         String mod = l.site().module();

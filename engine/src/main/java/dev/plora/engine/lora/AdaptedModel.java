@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.SparseLrScaling;
+import dev.plora.engine.config.LoraConfig;
 
 /**
  * A frozen ONNX transformer with masked LoRA adapters on its target MatMuls and a classification head:
@@ -141,17 +144,10 @@ public final class AdaptedModel implements AutoCloseable {
 
   /** Logits {@code [B, L]} for a tokenized batch. */
   public NDArray logits(NDManager m, TokenizedBatch batch) {
-    Map<String, NDArray> all = batch.toArrays(m);
-    Map<String, NDArray> feeds = new LinkedHashMap<>();
-    for (String name : executor.inputNames()) {
-      NDArray a = all.get(name);
-      if (a == null) {
-        throw new IllegalArgumentException("the model needs input '" + name + "', which the tokenizer does not provide");
-      }
-      feeds.put(name, a);
-    }
+    Map<String, NDArray> feeds = batch.feeds(executor.inputNames(), m);
     NDArray hidden = executor.run(m, feeds, List.of(hiddenOutput)).get(hiddenOutput);
-    return head.forward(hidden, all.get("attention_mask"));
+    NDArray mask = feeds.containsKey("attention_mask") ? feeds.get("attention_mask") : batch.toArrays(m).get("attention_mask");
+    return head.forward(hidden, mask);
   }
 
   /**

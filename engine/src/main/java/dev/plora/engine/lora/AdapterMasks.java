@@ -31,18 +31,27 @@ public record AdapterMasks(Map<String, TargetMasks> byModule) {
 
   /** The same density in every target, entries chosen uniformly at random with {@code seed}. */
   public static AdapterMasks uniform(List<TargetSite> sites, int rank, double density, long seed) {
-    if (!(density > 0 && density <= 1)) {
-      throw new IllegalArgumentException("density must be in (0, 1], got " + density);
-    }
-    if (density == 1) {
-      return dense(sites, rank);
-    }
+    Map<String, Double> d = new LinkedHashMap<>();
+    sites.forEach(s -> d.put(s.module(), density));
+    return atDensities(sites, rank, d, seed);
+  }
+
+  /**
+   * Random masks at given per-target densities: a pure, seeded function (shapes, densities and seed in,
+   * masks out). A and B of each target keep exactly {@code round(d·numel)} entries; density 1 is dense.
+   */
+  public static AdapterMasks atDensities(List<TargetSite> sites, int rank, Map<String, Double> density, long seed) {
     Map<String, TargetMasks> m = new LinkedHashMap<>();
     for (TargetSite s : sites) {
-      Random ra = new Random(Objects.hash(seed, s.module(), "lora_A_mask"));
-      Random rb = new Random(Objects.hash(seed, s.module(), "lora_B_mask"));
-      m.put(s.module(), new TargetMasks(s.module(), Mask.random(rank, s.in(), density, ra),
-          Mask.random(s.out(), rank, density, rb)));
+      Double d = density.get(s.module());
+      if (d == null || !(d > 0 && d <= 1)) {
+        throw new IllegalArgumentException("the density of " + s.module() + " must be in (0, 1], got " + d);
+      }
+      Mask a = d >= 1 ? Mask.dense(rank, s.in())
+          : Mask.random(rank, s.in(), d, new Random(Objects.hash(seed, s.module(), "lora_A_mask")));
+      Mask b = d >= 1 ? Mask.dense(s.out(), rank)
+          : Mask.random(s.out(), rank, d, new Random(Objects.hash(seed, s.module(), "lora_B_mask")));
+      m.put(s.module(), new TargetMasks(s.module(), a, b));
     }
     return new AdapterMasks(m);
   }

@@ -1,6 +1,6 @@
 package dev.plora.engine.lora;
 
-import static dev.plora.engine.runtime.OwnedArrays.scalar;
+import static dev.plora.engine.base.OwnedArrays.scalar;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Random;
+import dev.plora.engine.config.Pooling;
 
 /**
  * Sequence classification: pooling over the token states, then a linear layer to the labels.

@@ -1,14 +1,15 @@
 package dev.plora.engine.lora;
 
-import static dev.plora.engine.runtime.OwnedArrays.scalar;
+import static dev.plora.engine.base.OwnedArrays.scalar;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.plora.engine.runtime.NodeOverride;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 import java.util.Random;
+import dev.plora.engine.config.LoraConfig;
 
 /**
  * A masked LoRA adapter on one target MatMul: {@code y = x·W0 + (alpha/r)·(drop(x)·(A⊙Ma)ᵀ)·(B⊙Mb)ᵀ}.

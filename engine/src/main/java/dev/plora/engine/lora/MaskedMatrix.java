@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.plora.engine.runtime.OwnedArrays;
+import dev.plora.engine.base.OwnedArrays;
 
 /**
  * A matrix whose masked entries are structurally zero: only the kept entries exist, as a trainable

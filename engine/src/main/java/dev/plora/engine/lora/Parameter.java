@@ -3,7 +3,7 @@ package dev.plora.engine.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import dev.plora.engine.runtime.OwnedArrays;
+import dev.plora.engine.base.OwnedArrays;
 
 /**
  * A trainable tensor. The optimizer replaces its value with a fresh leaf each step rather than updating

@@ -62,13 +62,8 @@ public final class ActivationGrams {
         }
         TokenizedBatch batch = tokenizer.encode(texts, pairs);
         try (NDManager step = manager.newSubManager()) {
-          Map<String, NDArray> all = batch.toArrays(step);
-          mask[0] = all.get("attention_mask").toType(DataType.FLOAT32, false).reshape(-1, 1); // [N, 1]
-          Map<String, NDArray> feeds = new LinkedHashMap<>();
-          for (String name : ex.inputNames()) {
-            feeds.put(name, all.get(name));
-          }
-          ex.run(step, feeds, new ArrayList<>(new java.util.LinkedHashSet<>(inputOf.values())));
+          mask[0] = batch.toArrays(step).get("attention_mask").toType(DataType.FLOAT32, false).reshape(-1, 1); // [N, 1]
+          ex.run(step, batch.feeds(ex.inputNames(), step), new ArrayList<>(new java.util.LinkedHashSet<>(inputOf.values())));
         }
       }
     }

@@ -7,18 +7,19 @@ import dev.plora.engine.data.LabelSet;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.eval.Evaluator;
 import dev.plora.engine.eval.Metrics;
-import dev.plora.engine.io.AtomicFiles;
+import dev.plora.engine.base.AtomicFiles;
+import dev.plora.engine.base.Json;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.AdapterMasks;
-import dev.plora.engine.lora.LoraConfig;
+import dev.plora.engine.config.LoraConfig;
 import dev.plora.engine.lora.LoraLayer;
 import dev.plora.engine.lora.Mask;
-import dev.plora.engine.lora.Pooling;
-import dev.plora.engine.lora.SparseLrScaling;
+import dev.plora.engine.config.Pooling;
 import dev.plora.engine.lora.TargetMasks;
 import dev.plora.engine.lora.TargetSite;
 import dev.plora.engine.onnx.OnnxModel;
-import dev.plora.engine.train.TrainConfig;
+import dev.plora.engine.config.StrategyConfig;
+import dev.plora.engine.config.TrainingConfig;
 import dev.plora.engine.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,38 +38,29 @@ import java.util.Map;
  * metrics are kept under {@code round-N/}; the result is the plan after the last pruning.
  */
 public final class Imp {
-  /** IMP's own parameters, validated. */
-  public record Params(int rounds, double prune, boolean global, int rewindStep) {
-    public Params {
-      if (rounds < 1) {
-        throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
-      }
-      if (!(prune > 0 && prune < 1)) {
-        throw new IllegalArgumentException("--prune must be in (0, 1), got " + prune);
-      }
-      if (rewindStep < 0) {
-        throw new IllegalArgumentException("--rewind-step must be >= 0, got " + rewindStep);
-      }
-    }
-  }
-
   private Imp() {}
 
-  public static MaskPlan plan(OnnxModel onnx, List<TargetSite> sites, LoraConfig lora, Dataset train, Dataset eval,
-      TextTokenizer tokenizer, TrainConfig training, Params params, long seed, Path out) {
+  /**
+   * Runs {@code strategy.rounds} rounds of train → prune → rewind; {@code training.seed} seeds everything.
+   *
+   * @param eval each round's evaluation data (null: the training data)
+   */
+  public static MaskPlan plan(OnnxModel onnx, List<TargetSite> sites, LoraConfig lora, Pooling pooling, Dataset train,
+      Dataset eval, TextTokenizer tokenizer, TrainingConfig training, StrategyConfig params, Path out) {
+    long seed = training.seed();
     LabelSet labels = LabelSet.of(train);
     AdapterMasks masks = AdapterMasks.dense(sites, lora.rank());
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("rounds", params.rounds());
     p.put("prune", params.prune());
-    p.put("scope", params.global() ? "global" : "per-matrix");
+    p.put("scope", params.globalPrune() ? "global" : "per-matrix");
     p.put("rewind_step", params.rewindStep());
     try (NDManager keep = NDManager.newBaseManager()) {
       NDList[] rewind = new NDList[1];
       for (int round = 1; round <= params.rounds(); round++) {
         try (NDManager m = NDManager.newBaseManager();
-            AdaptedModel model = new AdaptedModel(onnx, lora, sites, masks, labels.size(), Pooling.MEAN,
-                SparseLrScaling.INVERSE_DENSITY, seed, m)) {
+            AdaptedModel model = new AdaptedModel(onnx, lora, sites, masks, labels.size(), pooling,
+                training.sparseLrScaling(), seed, m)) {
           if (rewind[0] != null) {
             model.loadAdapterTensors(rewind[0], "the round-1 snapshot at step " + params.rewindStep());
           }
@@ -99,14 +91,14 @@ public final class Imp {
   }
 
   /** Removes the {@code prune} fraction of surviving entries with the smallest |value| (at least one survives per matrix). */
-  static AdapterMasks prune(AdaptedModel model, AdapterMasks masks, Params params) {
+  static AdapterMasks prune(AdaptedModel model, AdapterMasks masks, StrategyConfig params) {
     Map<String, float[]> values = new LinkedHashMap<>();
     for (LoraLayer l : model.layers().values()) {
       values.put(l.site().module() + "/A", l.a().denseValues());
       values.put(l.site().module() + "/B", l.b().denseValues());
     }
     double threshold = Double.NaN;
-    if (params.global()) {
+    if (params.globalPrune()) {
       List<Float> all = new ArrayList<>();
       for (TargetMasks t : masks.byModule().values()) {
         collect(all, values.get(t.module() + "/A"), t.a());
@@ -174,7 +166,7 @@ public final class Imp {
     json.put("dense_lora_params", plan.denseLoraParams());
     try {
       AtomicFiles.write(dir.resolve("metrics.json"), o ->
-          new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(o, json));
+          Json.MAPPER.writeValue(o, json));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

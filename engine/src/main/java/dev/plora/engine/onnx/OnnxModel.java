@@ -6,7 +6,7 @@ import dev.plora.engine.onnx.proto.GraphProto;
 import dev.plora.engine.onnx.proto.ModelProto;
 import dev.plora.engine.onnx.proto.NodeProto;
 import dev.plora.engine.onnx.proto.OperatorSetIdProto;
-import dev.plora.engine.io.AtomicFiles;
+import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.onnx.proto.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;

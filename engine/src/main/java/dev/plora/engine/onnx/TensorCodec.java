@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.ByteString;
 import dev.plora.engine.onnx.proto.TensorProto;
-import dev.plora.engine.runtime.OwnedArrays;
+import dev.plora.engine.base.OwnedArrays;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;

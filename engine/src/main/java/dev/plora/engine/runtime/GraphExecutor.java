@@ -3,26 +3,20 @@ package dev.plora.engine.runtime;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.plora.engine.onnx.Attributes;
 import dev.plora.engine.onnx.OnnxModel;
-import dev.plora.engine.onnx.TensorCodec;
-import dev.plora.engine.onnx.TensorDataType;
 import dev.plora.engine.onnx.proto.NodeProto;
-import dev.plora.engine.onnx.proto.TensorProto;
-import dev.plora.engine.onnx.proto.TensorShapeProto;
 import dev.plora.engine.onnx.proto.ValueInfoProto;
-import java.util.ArrayDeque;
+import dev.plora.engine.runtime.kernel.GraphExecutionException;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpRegistry;
+import dev.plora.engine.runtime.ops.StandardOps;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,23 +35,20 @@ import java.util.Set;
 public final class GraphExecutor implements AutoCloseable {
   private static final int STATIC_CACHE_SIGNATURES = 32;
 
-  private record Step(NodeProto node, Attributes attributes, OpKernel kernel) {}
-
   private final OnnxModel model;
   private final int opset;
   private final NDManager manager;
-  private final List<Step> steps;
-  private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+  private final ExecutionPlan plan;
+  private final ParameterStore parameters;
   private final Map<String, ValueInfoProto> inputs = new LinkedHashMap<>();
   private final List<String> outputs;
-  private final Set<String> trainable = new LinkedHashSet<>();
   private final Map<String, NodeOverride> overrides = new HashMap<>();
   private final Map<String, List<ValueObserver>> observers = new HashMap<>();
   private final StaticValueCache shapeCache;
   private StaticValueCache.Entry constants;
   /** Nanoseconds and calls per op type while profiling is on; null when off. */
   private Map<String, long[]> profile;
-  /** Per step: 0 = runs every time, 1 = depends only on constants, 2 = on constants and input shapes. */
+  /** Per step: {@link ExecutionPlan#DYNAMIC}, {@link ExecutionPlan#CONSTANT} or {@link ExecutionPlan#SHAPE}. */
   private int[] staticKind;
 
   /**
@@ -67,7 +58,7 @@ public final class GraphExecutor implements AutoCloseable {
    * @param parent manager whose device holds the parameters; the executor works in a sub-manager of it
    */
   public GraphExecutor(OnnxModel model, NDManager parent) {
-    this(model, parent, OpRegistry.standard());
+    this(model, parent, StandardOps.registry());
   }
 
   public GraphExecutor(OnnxModel model, NDManager parent, OpRegistry registry) {
@@ -75,18 +66,14 @@ public final class GraphExecutor implements AutoCloseable {
     this.opset = model.opset();
     this.manager = parent.newSubManager();
     try {
-      for (TensorProto t : model.graph().getInitializerList()) {
-        NDArray a = TensorCodec.decode(t, manager);
-        a.setName(t.getName());
-        parameters.put(t.getName(), a);
-      }
+      this.parameters = new ParameterStore(model, manager);
       for (ValueInfoProto vi : model.graph().getInputList()) {
-        if (!parameters.containsKey(vi.getName())) {
+        if (!parameters.contains(vi.getName())) {
           inputs.put(vi.getName(), vi);
         }
       }
       this.outputs = model.graph().getOutputList().stream().map(ValueInfoProto::getName).toList();
-      this.steps = plan(model, registry, opset);
+      this.plan = new ExecutionPlan(model, registry);
       this.shapeCache = new StaticValueCache(manager, STATIC_CACHE_SIGNATURES);
       classifyStatic();
     } catch (RuntimeException e) {
@@ -95,88 +82,9 @@ public final class GraphExecutor implements AutoCloseable {
     }
   }
 
-  /** Orders the nodes topologically (Kahn) and binds each to its kernel. */
-  private static List<Step> plan(OnnxModel model, OpRegistry registry, int opset) {
-    List<NodeProto> nodes = model.graph().getNodeList();
-    Map<String, Integer> producer = new HashMap<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      for (String out : nodes.get(i).getOutputList()) {
-        if (!out.isEmpty()) {
-          producer.put(out, i);
-        }
-      }
-    }
-    int[] pending = new int[nodes.size()];
-    List<List<Integer>> consumers = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      consumers.add(new ArrayList<>());
-    }
-    for (int i = 0; i < nodes.size(); i++) {
-      for (String in : new LinkedHashSet<>(nodes.get(i).getInputList())) {
-        Integer p = producer.get(in);
-        if (p != null && p != i) {
-          pending[i]++;
-          consumers.get(p).add(i);
-        }
-      }
-    }
-    Deque<Integer> ready = new ArrayDeque<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      if (pending[i] == 0) {
-        ready.add(i);
-      }
-    }
-    List<Step> order = new ArrayList<>();
-    while (!ready.isEmpty()) {
-      int i = ready.poll();
-      NodeProto n = nodes.get(i);
-      order.add(new Step(n, new Attributes(n), registry.lookup(n, opset)));
-      for (int c : consumers.get(i)) {
-        if (--pending[c] == 0) {
-          ready.add(c);
-        }
-      }
-    }
-    if (order.size() != nodes.size()) {
-      throw new GraphExecutionException(model.source() + ": the graph has a cycle");
-    }
-    return order;
-  }
-
-  /** Marks which steps depend only on constants (kind 1) or on constants and input shapes (kind 2). */
+  /** Recomputes which steps can be cached (after trainable parameters or overrides change) and drops the caches. */
   private void classifyStatic() {
-    Map<String, Integer> kind = new HashMap<>();
-    for (String p : parameters.keySet()) {
-      kind.put(p, trainable.contains(p) ? 0 : 1);
-    }
-    for (String in : inputs.keySet()) {
-      kind.put(in, 0);
-    }
-    staticKind = new int[steps.size()];
-    for (int s = 0; s < steps.size(); s++) {
-      NodeProto n = steps.get(s).node();
-      int k;
-      if (overrides.containsKey(n.getName())) {
-        k = 0;
-      } else if (n.getOpType().equals("Shape")) {
-        k = 2;
-      } else {
-        k = 1;
-        for (String in : n.getInputList()) {
-          if (!in.isEmpty()) {
-            int ik = kind.getOrDefault(in, 0);
-            k = ik == 0 ? 0 : Math.max(k, ik);
-            if (k == 0) {
-              break;
-            }
-          }
-        }
-      }
-      staticKind[s] = k;
-      for (String out : n.getOutputList()) {
-        kind.put(out, k);
-      }
-    }
+    staticKind = plan.staticKinds(parameters.constants(), inputs.keySet(), overrides.keySet());
     shapeCache.clear();
     if (constants != null) {
       constants.manager.close();
@@ -203,50 +111,32 @@ public final class GraphExecutor implements AutoCloseable {
 
   /** Initializers by name (the executor owns them). */
   public Map<String, NDArray> parameters() {
-    return Collections.unmodifiableMap(parameters);
+    return parameters.all();
   }
 
   public NDArray parameter(String name) {
-    NDArray p = parameters.get(name);
-    if (p == null) {
-      throw new GraphExecutionException(model.source() + ": no initializer named '" + name + "'");
-    }
-    return p;
+    return parameters.get(name);
   }
 
   /** Replaces an initializer's value (same shape and type), e.g. to load trained weights. */
   public void setParameter(String name, NDArray value) {
-    NDArray p = parameter(name);
-    if (!p.getShape().equals(value.getShape()) || p.getDataType() != value.getDataType()) {
-      throw new GraphExecutionException("initializer '" + name + "' is " + p.getDataType() + p.getShape()
-          + ", cannot set a " + value.getDataType() + value.getShape());
-    }
-    p.set(value.toByteBuffer());
+    parameters.set(name, value);
     classifyStatic();
   }
 
   /** Makes float initializers trainable: they receive gradients and are never cached. */
   public void setTrainable(Collection<String> names) {
-    for (String name : names) {
-      NDArray p = parameter(name);
-      if (!p.getDataType().isFloating()) {
-        throw new GraphExecutionException("initializer '" + name + "' is " + p.getDataType()
-            + "; only floating-point initializers can be trained");
-      }
-      p.setRequiresGradient(true);
-      trainable.add(name);
-    }
+    parameters.makeTrainable(names);
     classifyStatic();
   }
 
   public Set<String> trainable() {
-    return Collections.unmodifiableSet(trainable);
+    return parameters.trainable();
   }
 
   /** Wraps the execution of node {@code nodeName} (see {@link NodeOverride}). */
   public void setOverride(String nodeName, NodeOverride override) {
-    boolean exists = steps.stream().anyMatch(s -> s.node().getName().equals(nodeName));
-    if (!exists) {
+    if (!plan.hasNode(nodeName)) {
       throw new GraphExecutionException(model.source() + ": no node named '" + nodeName + "'");
     }
     overrides.put(nodeName, override);
@@ -280,8 +170,9 @@ public final class GraphExecutor implements AutoCloseable {
    * @return the wanted values by name, attached to {@code out}
    */
   public Map<String, NDArray> run(NDManager out, Map<String, NDArray> feeds, Collection<String> wanted) {
-    checkFeeds(feeds);
-    boolean[] needed = neededSteps(wanted);
+    FeedCheck.check(model, inputs, parameters, feeds);
+    List<ExecutionPlan.Step> steps = plan.steps();
+    boolean[] needed = plan.neededFor(wanted);
     Map<String, Integer> uses = new HashMap<>();
     for (int s = 0; s < steps.size(); s++) {
       if (needed[s]) {
@@ -300,7 +191,7 @@ public final class GraphExecutor implements AutoCloseable {
     if (!shapesCached) {
       shapes = shapeCache.create(signature);
     }
-    Map<String, NDArray> env = new HashMap<>(parameters);
+    Map<String, NDArray> env = new HashMap<>(parameters.all());
     env.putAll(feeds);
     env.putAll(constants.values);
     env.putAll(shapes.values);
@@ -315,9 +206,9 @@ public final class GraphExecutor implements AutoCloseable {
         if (!needed[s]) {
           continue;
         }
-        Step step = steps.get(s);
+        ExecutionPlan.Step step = steps.get(s);
         NodeProto node = step.node();
-        if (staticKind[s] != 0 && env.keySet().containsAll(nonEmpty(node.getOutputList()))) {
+        if (staticKind[s] != ExecutionPlan.DYNAMIC && env.keySet().containsAll(nonEmpty(node.getOutputList()))) {
           continue; // computed in an earlier run with the same shapes
         }
         NDArray[] args = new NDArray[node.getInputCount()];
@@ -332,7 +223,8 @@ public final class GraphExecutor implements AutoCloseable {
           }
         }
         NDArray[] results = execute(step, args, runManager);
-        StaticValueCache.Entry keep = staticKind[s] == 1 ? constants : staticKind[s] == 2 ? shapes : null;
+        StaticValueCache.Entry keep = staticKind[s] == ExecutionPlan.CONSTANT ? constants
+            : staticKind[s] == ExecutionPlan.SHAPE ? shapes : null;
         for (int o = 0; o < node.getOutputCount(); o++) {
           String name = node.getOutput(o);
           NDArray r = o < results.length ? results[o] : null;
@@ -398,7 +290,7 @@ public final class GraphExecutor implements AutoCloseable {
     return sorted;
   }
 
-  private NDArray[] execute(Step step, NDArray[] args, NDManager runManager) {
+  private NDArray[] execute(ExecutionPlan.Step step, NDArray[] args, NDManager runManager) {
     if (profile == null) {
       return executeNode(step, args, runManager);
     }
@@ -410,7 +302,7 @@ public final class GraphExecutor implements AutoCloseable {
     return results;
   }
 
-  private NDArray[] executeNode(Step step, NDArray[] args, NDManager runManager) {
+  private NDArray[] executeNode(ExecutionPlan.Step step, NDArray[] args, NDManager runManager) {
     OpContext ctx = new OpContext(step.node(), step.attributes(), opset, runManager);
     NodeOverride override = overrides.get(step.node().getName());
     try (NDScope scope = new NDScope()) {
@@ -450,77 +342,6 @@ public final class GraphExecutor implements AutoCloseable {
 
   private static List<String> nonEmpty(List<String> names) {
     return names.stream().filter(n -> !n.isEmpty()).toList();
-  }
-
-  private boolean[] neededSteps(Collection<String> wanted) {
-    Map<String, Integer> producer = new HashMap<>();
-    for (int s = 0; s < steps.size(); s++) {
-      for (String o : steps.get(s).node().getOutputList()) {
-        producer.put(o, s);
-      }
-    }
-    boolean[] needed = new boolean[steps.size()];
-    Deque<String> todo = new ArrayDeque<>(wanted);
-    Set<String> seen = new HashSet<>();
-    while (!todo.isEmpty()) {
-      String v = todo.poll();
-      if (!seen.add(v)) {
-        continue;
-      }
-      Integer s = producer.get(v);
-      if (s != null && !needed[s]) {
-        needed[s] = true;
-        todo.addAll(steps.get(s).node().getInputList());
-      }
-    }
-    return needed;
-  }
-
-  private void checkFeeds(Map<String, NDArray> feeds) {
-    for (Map.Entry<String, ValueInfoProto> e : inputs.entrySet()) {
-      String name = e.getKey();
-      NDArray a = feeds.get(name);
-      if (a == null) {
-        throw new GraphExecutionException(model.source() + ": missing input '" + name
-            + "'; the graph needs " + inputs.keySet());
-      }
-      if (!e.getValue().getType().hasTensorType()) {
-        continue;
-      }
-      int elem = e.getValue().getType().getTensorType().getElemType();
-      DataType expected = TensorDataType.toDjl(elem, name);
-      if (a.getDataType() != expected) {
-        throw new GraphExecutionException(model.source() + ": input '" + name + "' must be "
-            + expected + ", got " + a.getDataType());
-      }
-      if (e.getValue().getType().getTensorType().hasShape()) {
-        TensorShapeProto shape = e.getValue().getType().getTensorType().getShape();
-        Shape actual = a.getShape();
-        boolean ok = shape.getDimCount() == actual.dimension();
-        for (int i = 0; ok && i < shape.getDimCount(); i++) {
-          TensorShapeProto.Dimension d = shape.getDim(i);
-          ok = !d.hasDimValue() || d.getDimValue() == actual.get(i);
-        }
-        if (!ok) {
-          throw new GraphExecutionException(model.source() + ": input '" + name + "' has shape "
-              + actual + " but the graph declares " + describe(shape));
-        }
-      }
-    }
-    for (String f : feeds.keySet()) {
-      if (!inputs.containsKey(f) && !parameters.containsKey(f)) {
-        throw new GraphExecutionException(model.source() + ": '" + f + "' is not a graph input; inputs are "
-            + inputs.keySet());
-      }
-    }
-  }
-
-  private static String describe(TensorShapeProto shape) {
-    List<String> dims = new ArrayList<>();
-    for (TensorShapeProto.Dimension d : shape.getDimList()) {
-      dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
-    }
-    return "[" + String.join(", ", dims) + "]";
   }
 
   private static String signature(Map<String, NDArray> feeds) {

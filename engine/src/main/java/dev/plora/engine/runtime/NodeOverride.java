@@ -1,6 +1,8 @@
 package dev.plora.engine.runtime;
 
 import ai.djl.ndarray.NDArray;
+import dev.plora.engine.runtime.kernel.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
 
 /**
  * Replaces how one node is executed while keeping the node in the graph: the override receives the

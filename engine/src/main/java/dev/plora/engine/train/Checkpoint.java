@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.plora.engine.io.AtomicFiles;
+import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.lora.Parameter;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package dev.plora.engine.train;
 
+import dev.plora.engine.config.TrainingConfig;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -14,7 +16,7 @@ import dev.plora.engine.data.TokenizedBatch;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.ClassificationHead;
 import dev.plora.engine.lora.Parameter;
-import dev.plora.engine.runtime.OwnedArrays;
+import dev.plora.engine.base.OwnedArrays;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,7 @@ import java.util.function.Consumer;
 public final class Trainer {
   private final AdaptedModel model;
   private final TextTokenizer tokenizer;
-  private final TrainConfig config;
+  private final TrainingConfig config;
   private final Path checkpointDir;
   private final String fingerprint;
   private Consumer<Progress> progress = p -> {};
@@ -40,7 +42,7 @@ public final class Trainer {
    * @param checkpointDir where checkpoints go (null: none)
    * @param fingerprint identifies the run's configuration; a checkpoint of another fingerprint is refused
    */
-  public Trainer(AdaptedModel model, TextTokenizer tokenizer, TrainConfig config, Path checkpointDir, String fingerprint) {
+  public Trainer(AdaptedModel model, TextTokenizer tokenizer, TrainingConfig config, Path checkpointDir, String fingerprint) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.config = config;

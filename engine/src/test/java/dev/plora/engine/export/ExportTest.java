@@ -9,15 +9,21 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.plora.engine.data.Dataset;
-import dev.plora.engine.data.TextFields;
+import dev.plora.engine.config.TextFields;
 import dev.plora.engine.data.TextTokenizer;
-import dev.plora.engine.lora.LoraConfig;
+import dev.plora.engine.config.LoraConfig;
 import dev.plora.engine.model.DefaultModel;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.testing.TinyTask;
-import dev.plora.engine.train.RunConfig;
-import dev.plora.engine.train.TrainRun;
-import dev.plora.engine.train.TrainedRun;
+import dev.plora.engine.config.DataConfig;
+import dev.plora.engine.config.DeviceChoice;
+import dev.plora.engine.config.MaskSource;
+import dev.plora.engine.config.ModelConfig;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.RunConfig;
+import dev.plora.engine.config.TrainingConfig;
+import dev.plora.engine.run.TrainRun;
+import dev.plora.engine.run.TrainedRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -35,13 +41,14 @@ class ExportTest {
   private Path trainedRun(double density, String pooling, int opset) throws IOException {
     Path model = dir.resolve("model/model.onnx");
     if (!Files.exists(model)) {
-      new dev.plora.engine.model.TinyBert(30522, 16, 2, 2, 32, 64, opset, false, 3).build().save(model);
+      new dev.plora.engine.testing.TinyBert(30522, 16, 2, 2, 32, 64, opset, false, 3).build().save(model);
       Files.copy(DefaultModel.tokenizer(), dir.resolve("model/tokenizer.json"));
     }
     Dataset data = TinyTask.dataset(dir, "train.jsonl", 24, 1);
-    RunConfig c = new RunConfig(RunConfig.FORMAT, RunConfig.VERSION, model.toString(), null, data.source().toString(),
-        null, "text", "text_pair", "label", null, 4, 8, 0, LoraConfig.DEFAULT_TARGETS, null, density, null, 1, pooling,
-        16, 2, 8, 1e-2, 0, 0, 1, 5, 0, "inverse-density", "cpu");
+    RunConfig c = new RunConfig(new ModelConfig(model.toString(), null, Pooling.parse(pooling)),
+        DataConfig.of(data.source(), null), LoraConfig.builder().rank(4).alpha(8.0).build(), new MaskSource.Uniform(density, 1),
+        TrainingConfig.builder().epochs(2).batchSize(8).learningRate(1e-2).weightDecay(0).warmupRatio(0).seed(5).maxLength(16)
+            .device(DeviceChoice.CPU).build(), null);
     Path run = dir.resolve("run-" + density + "-" + pooling);
     TrainRun.execute(c, run, false, p -> { }, () -> false);
     return run;
@@ -170,7 +177,7 @@ class ExportTest {
     Path out = dir.resolve("exists.onnx");
     Files.writeString(out, "keep me");
     assertThatThrownBy(() -> ExportRun.execute(run, ExportFormat.ONNX_MERGED, out, null, false, false))
-        .hasMessageContaining("already exists; pass --force");
+        .hasMessageContaining("already exists; force the export to replace it");
     assertThat(Files.readString(out)).isEqualTo("keep me");
     ExportRun.execute(run, ExportFormat.ONNX_MERGED, out, null, true, false);
     assertThat(Files.size(out)).isGreaterThan(1000);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.plora.engine.model.TinyBert;
+import dev.plora.engine.testing.TinyBert;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.runtime.GraphExecutor;
 import dev.plora.engine.testing.Arrays2;
@@ -15,6 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.SparseLrScaling;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.MaskSource;
 
 class AdaptedModelTest {
   private static final LoraConfig CONFIG = new LoraConfig(4, 8, 0, LoraConfig.DEFAULT_TARGETS);
@@ -111,15 +115,18 @@ class AdaptedModelTest {
 
   @Test
   void badConfigurationsAreRejectedWithTheFieldAndValue() {
-    assertThatThrownBy(() -> new LoraConfig(0, 16, 0, List.of("query"))).hasMessage("rank must be >= 1, got 0");
-    assertThatThrownBy(() -> new LoraConfig(8, 16, 1.0, List.of("query"))).hasMessageContaining("dropout must be in [0, 1)");
+    assertThatThrownBy(() -> new LoraConfig(0, 16, 0, List.of("query"))).hasMessage("lora.rank must be in [1, 1024], got 0");
+    assertThatThrownBy(() -> new LoraConfig(8, 16, 1.0, List.of("query"))).hasMessage("lora.dropout must be in [0, 1), got 1.0");
+    assertThatThrownBy(() -> new LoraConfig(8, 0, 0, List.of("query"))).hasMessage("lora.alpha must be > 0, got 0.0");
+    assertThatThrownBy(() -> new LoraConfig(8, 16, 0, List.of())).hasMessage("lora.targets must name at least one value, got []");
     OnnxModel onnx = TinyBert.small(1).build();
     List<TargetSite> sites = TargetSites.find(onnx);
     assertThatThrownBy(() -> TargetMatcher.select(sites, List.of("query", "gate_proj")))
         .hasMessageContaining("target pattern 'gate_proj' matches no module")
         .hasMessageContaining("encoder.layer.0.attention.self.query");
-    assertThatThrownBy(() -> AdapterMasks.uniform(sites, 4, 0, 1)).hasMessage("density must be in (0, 1], got 0.0");
-    assertThatThrownBy(() -> AdapterMasks.uniform(sites, 4, 1.5, 1)).hasMessage("density must be in (0, 1], got 1.5");
+    assertThatThrownBy(() -> AdapterMasks.uniform(sites, 4, 0, 1))
+        .hasMessage("the density of encoder.layer.0.attention.self.query must be in (0, 1], got 0.0");
+    assertThatThrownBy(() -> new MaskSource.Uniform(1.5, 1)).hasMessage("masks.density must be in (0, 1], got 1.5");
   }
 
   @Test

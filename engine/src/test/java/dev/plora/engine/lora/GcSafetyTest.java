@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.SparseLrScaling;
+import dev.plora.engine.config.LoraConfig;
 
 /**
  * Regression for a use-after-free: DJL wraps host data in tensors without copying, and its scalar

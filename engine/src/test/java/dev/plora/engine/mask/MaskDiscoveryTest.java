@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import ai.djl.ndarray.NDManager;
+import dev.plora.engine.config.ConfigException;
+import dev.plora.engine.config.StrategyConfig;
 import dev.plora.engine.data.Dataset;
 import dev.plora.engine.data.Example;
 import dev.plora.engine.data.TextTokenizer;
-import dev.plora.engine.lora.LoraConfig;
+import dev.plora.engine.config.LoraConfig;
 import dev.plora.engine.lora.TargetMasks;
 import dev.plora.engine.lora.TargetMatcher;
 import dev.plora.engine.lora.TargetSite;
@@ -120,10 +122,9 @@ class MaskDiscoveryTest {
   void partialLoraKeepsRoundedDensityPerMatrixIsSeededAndRecordsWhatItDid() {
     Dataset data = TinyTask.dataset(dir, "train.jsonl", 40, 1);
     try (TextTokenizer tok = TextTokenizer.load(DefaultModel.tokenizer(), 16)) {
-      PartialLora.Params params = new PartialLora.Params(0.9, 4, 0.25, 7);
-      MaskPlan a = PartialLora.plan(MODEL, SITES, 4, List.of(data), tok, params);
-      MaskPlan b = PartialLora.plan(MODEL, SITES, 4, List.of(data), tok, params);
-      MaskPlan c = PartialLora.plan(MODEL, SITES, 4, List.of(data), tok, new PartialLora.Params(0.9, 4, 0.25, 8));
+      MaskPlan a = PartialLora.plan(MODEL, SITES, 4, List.of(data), tok, 0.9, 4, 0.25, 7);
+      MaskPlan b = PartialLora.plan(MODEL, SITES, 4, List.of(data), tok, 0.9, 4, 0.25, 7);
+      MaskPlan c = PartialLora.plan(MODEL, SITES, 4, List.of(data), tok, 0.9, 4, 0.25, 8);
       assertThat(a.fewShotIndices()).hasSize(8);
       for (TargetPlan t : a.targets()) {
         TargetMasks m = a.masks().byModule().get(t.module());
@@ -144,10 +145,9 @@ class MaskDiscoveryTest {
     Dataset one = TinyTask.dataset(dir, "one.jsonl", 20, 1);
     Dataset two = TinyTask.dataset(dir, "two.jsonl", 20, 2);
     try (TextTokenizer tok = TextTokenizer.load(DefaultModel.tokenizer(), 16)) {
-      PartialLora.Params p = new PartialLora.Params(0.8, 3, 0.25, 1);
-      MaskPlan a = PartialLora.plan(MODEL, SITES, 4, List.of(one), tok, p);
-      MaskPlan b = PartialLora.plan(MODEL, SITES, 4, List.of(two), tok, p);
-      MaskPlan both = PartialLora.plan(MODEL, SITES, 4, List.of(one, two), tok, p);
+      MaskPlan a = PartialLora.plan(MODEL, SITES, 4, List.of(one), tok, 0.8, 3, 0.25, 1);
+      MaskPlan b = PartialLora.plan(MODEL, SITES, 4, List.of(two), tok, 0.8, 3, 0.25, 1);
+      MaskPlan both = PartialLora.plan(MODEL, SITES, 4, List.of(one, two), tok, 0.8, 3, 0.25, 1);
       for (int i = 0; i < SITES.size(); i++) {
         assertThat(both.targets().get(i).density())
             .isEqualTo(Math.max(a.targets().get(i).density(), b.targets().get(i).density()));
@@ -157,8 +157,8 @@ class MaskDiscoveryTest {
 
   @Test
   void shuffledKeepsPerTargetCountsAtOtherPositionsAndLowRankFitsTheBudget() {
-    MaskPlan uniform = Strategies.uniform(SITES, 8, 0.3, 1);
-    MaskPlan shuffled = Strategies.shuffled(uniform, SITES, 2);
+    MaskPlan uniform = UniformStrategy.plan(SITES, 8, 0.3, 1);
+    MaskPlan shuffled = ShuffledStrategy.shuffle(uniform, SITES, 2);
     for (TargetSite s : SITES) {
       TargetMasks u = uniform.masks().byModule().get(s.module());
       TargetMasks sh = shuffled.masks().byModule().get(s.module());
@@ -166,7 +166,7 @@ class MaskDiscoveryTest {
       assertThat(sh.b().kept()).hasSameSizeAs(u.b().kept());
       assertThat(sh.a().kept()).isNotEqualTo(u.a().kept());
     }
-    MaskPlan low = Strategies.lowRank(uniform, SITES);
+    MaskPlan low = LowRankStrategy.lowRank(uniform, SITES);
     long perRank = SITES.stream().mapToLong(s -> s.in() + s.out()).sum();
     assertThat(low.adapterParams()).isEqualTo(low.rank() * perRank);
     assertThat(low.adapterParams()).isLessThanOrEqualTo(uniform.adapterParams());
@@ -176,7 +176,7 @@ class MaskDiscoveryTest {
 
   @Test
   void planSurvivesSaveAndLoad() {
-    MaskPlan plan = Strategies.uniform(SITES, 4, 0.5, 3);
+    MaskPlan plan = UniformStrategy.plan(SITES, 4, 0.5, 3);
     plan.save(dir.resolve("plan"));
     try (NDManager m = NDManager.newBaseManager()) {
       MaskPlan back = MaskPlan.load(dir.resolve("plan"), TargetSites.find(MODEL), m);
@@ -193,13 +193,19 @@ class MaskDiscoveryTest {
 
   @Test
   void badParametersAreRejectedClearly() {
-    assertThatThrownBy(() -> new PartialLora.Params(0, 16, 0.125, 1)).hasMessage("--tau must be in (0, 1], got 0.0");
-    assertThatThrownBy(() -> new PartialLora.Params(1.5, 16, 0.125, 1)).hasMessage("--tau must be in (0, 1], got 1.5");
-    assertThatThrownBy(() -> Strategies.uniform(SITES, 8, 0, 1)).hasMessage("--density must be in (0, 1], got 0.0");
-    assertThatThrownBy(() -> Strategies.uniform(SITES, 8, -0.5, 1)).hasMessage("--density must be in (0, 1], got -0.5");
+    assertThatThrownBy(() -> StrategyConfig.builder("partial-lora").tau(0).build())
+        .hasMessage("strategy.tau must be in (0, 1], got 0.0");
+    assertThatThrownBy(() -> StrategyConfig.builder("partial-lora").tau(1.5).build())
+        .hasMessage("strategy.tau must be in (0, 1], got 1.5");
+    assertThatThrownBy(() -> StrategyConfig.builder("uniform").density(0.0).build())
+        .hasMessage("strategy.density must be in (0, 1], got 0.0");
+    assertThatThrownBy(() -> StrategyConfig.builder("uniform").density(-0.5).build())
+        .hasMessage("strategy.density must be in (0, 1], got -0.5");
+    assertThatThrownBy(() -> Strategies.get("magic")).isInstanceOf(ConfigException.class)
+        .hasMessage("strategy.name unknown strategy 'magic'; available: dense, uniform, partial-lora, imp, shuffled, low-rank");
     Dataset small = TinyTask.dataset(dir, "small.jsonl", 10, 1);
     try (TextTokenizer tok = TextTokenizer.load(DefaultModel.tokenizer(), 16)) {
-      assertThatThrownBy(() -> PartialLora.plan(MODEL, SITES, 4, List.of(small), tok, new PartialLora.Params(0.9, 6, 0.25, 1)))
+      assertThatThrownBy(() -> PartialLora.plan(MODEL, SITES, 4, List.of(small), tok, 0.9, 6, 0.25, 1))
           .hasMessageContaining("few-shot asks for 6 examples per label but label 'neg' has only 5");
     }
   }

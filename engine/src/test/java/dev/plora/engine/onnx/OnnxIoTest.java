@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.protobuf.ByteString;
 import dev.plora.engine.export.OrtRunner;
 import dev.plora.engine.model.DefaultModel;
-import dev.plora.engine.model.TinyBert;
+import dev.plora.engine.testing.TinyBert;
 import dev.plora.engine.onnx.proto.StringStringEntryProto;
 import dev.plora.engine.onnx.proto.TensorProto;
 import dev.plora.engine.testing.Arrays2;

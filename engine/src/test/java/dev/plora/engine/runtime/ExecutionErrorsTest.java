@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.plora.engine.model.TinyBert;
+import dev.plora.engine.testing.TinyBert;
 import dev.plora.engine.onnx.GraphBuilder;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.onnx.proto.NodeProto;
@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import dev.plora.engine.runtime.kernel.UnsupportedOpException;
+import dev.plora.engine.runtime.kernel.GraphExecutionException;
 
 class ExecutionErrorsTest {
 

@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.plora.engine.model.TinyBert;
+import dev.plora.engine.testing.TinyBert;
 import dev.plora.engine.onnx.GraphBuilder;
 import dev.plora.engine.onnx.TensorCodec;
 import dev.plora.engine.onnx.proto.TensorProto;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.plora.engine.export.OrtRunner;
-import dev.plora.engine.model.TinyBert;
+import dev.plora.engine.testing.TinyBert;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.testing.Arrays2;
 import dev.plora.engine.testing.RandomTokens;

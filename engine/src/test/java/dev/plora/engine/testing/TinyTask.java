@@ -1,8 +1,7 @@
 package dev.plora.engine.testing;
 
 import dev.plora.engine.data.Dataset;
-import dev.plora.engine.data.TextFields;
-import dev.plora.engine.model.TinyBert;
+import dev.plora.engine.config.TextFields;
 import dev.plora.engine.onnx.OnnxModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;

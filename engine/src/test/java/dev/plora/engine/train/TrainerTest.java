@@ -11,11 +11,13 @@ import dev.plora.engine.eval.Evaluator;
 import dev.plora.engine.eval.Metrics;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.AdapterMasks;
-import dev.plora.engine.lora.LoraConfig;
+import dev.plora.engine.config.ConfigException;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.TrainingConfig;
 import dev.plora.engine.lora.LoraLayer;
 import dev.plora.engine.lora.Parameter;
-import dev.plora.engine.lora.Pooling;
-import dev.plora.engine.lora.SparseLrScaling;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.SparseLrScaling;
 import dev.plora.engine.lora.TargetMatcher;
 import dev.plora.engine.lora.TargetSite;
 import dev.plora.engine.lora.TargetSites;
@@ -54,8 +56,9 @@ class TrainerTest {
         SparseLrScaling.INVERSE_DENSITY, 7, m);
   }
 
-  private static TrainConfig config(int epochs, int checkpointEvery) {
-    return new TrainConfig(epochs, 8, 5e-3, 0.01, 0.1, 1.0, 11, checkpointEvery);
+  private static TrainingConfig config(int epochs, int checkpointEvery) {
+    return TrainingConfig.builder().epochs(epochs).batchSize(8).learningRate(5e-3).warmupRatio(0.1).seed(11)
+        .checkpointEvery(checkpointEvery).build();
   }
 
   @Test
@@ -104,7 +107,7 @@ class TrainerTest {
     Dataset test = TinyTask.dataset(dir, "test.jsonl", 40, 3);
     try (NDManager m = NDManager.newBaseManager(); AdaptedModel model = model(m, onnx, 1.0)) {
       LabelSet labels = LabelSet.of(train);
-      TrainingResult r = new Trainer(model, tokenizer, new TrainConfig(6, 8, 1e-2, 0.0, 0.1, 1.0, 3, 0), null, "t")
+      TrainingResult r = new Trainer(model, tokenizer, TrainingConfig.builder().epochs(6).batchSize(8).learningRate(1e-2).weightDecay(0).warmupRatio(0.1).seed(3).build(), null, "t")
           .train(train, labels, false);
       List<Double> l = r.losses();
       double first = l.subList(0, 6).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
@@ -168,7 +171,7 @@ class TrainerTest {
     OnnxModel onnx = TinyTask.model(5);
     Dataset data = TinyTask.dataset(dir, "train.jsonl", 32, 6);
     try (NDManager m = NDManager.newBaseManager(); AdaptedModel model = model(m, onnx, 1.0)) {
-      Trainer t = new Trainer(model, tokenizer, new TrainConfig(3, 8, 1e25, 0, 0, 0, 1, 0), null, "t");
+      Trainer t = new Trainer(model, tokenizer, TrainingConfig.builder().epochs(3).batchSize(8).learningRate(1e25).weightDecay(0).warmupRatio(0).maxGradNorm(0).seed(1).build(), null, "t");
       assertThatThrownBy(() -> t.train(data, LabelSet.of(data), false))
           .isInstanceOf(TrainingException.class)
           .hasMessageMatching("the loss is (NaN|Infinity|-Infinity) at step \\d+ \\(epoch \\d+\\).*");
@@ -177,9 +180,16 @@ class TrainerTest {
 
   @Test
   void badHyperParametersAreRejected() {
-    assertThatThrownBy(() -> new TrainConfig(0, 8, 1e-3, 0, 0, 1, 1, 0)).hasMessage("epochs must be >= 1, got 0");
-    assertThatThrownBy(() -> new TrainConfig(1, 8, -1, 0, 0, 1, 1, 0)).hasMessage("learning rate must be > 0, got -1.0");
-    assertThatThrownBy(() -> new TrainConfig(1, 0, 1e-3, 0, 0, 1, 1, 0)).hasMessage("batch size must be >= 1, got 0");
+    assertThatThrownBy(() -> TrainingConfig.builder().epochs(0).build()).isInstanceOf(ConfigException.class)
+        .hasMessage("training.epochs must be in [1, 1000], got 0");
+    assertThatThrownBy(() -> TrainingConfig.builder().learningRate(-1).build())
+        .hasMessage("training.learningRate must be > 0, got -1.0");
+    assertThatThrownBy(() -> TrainingConfig.builder().batchSize(0).build())
+        .hasMessage("training.batchSize must be in [1, 4096], got 0");
+    assertThatThrownBy(() -> TrainingConfig.builder().maxLength(1).build())
+        .hasMessage("training.maxLength must be in [2, 8192], got 1");
+    assertThatThrownBy(() -> TrainingConfig.builder().warmupRatio(1).build())
+        .hasMessage("training.warmupRatio must be in [0, 1), got 1.0");
   }
 
   @Test

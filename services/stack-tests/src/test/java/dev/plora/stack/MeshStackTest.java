@@ -3,10 +3,6 @@ package dev.plora.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plora.cli.stack.LocalStack;
-import dev.plora.cli.stack.MeshClient;
-import dev.plora.cli.stack.StackPorts;
-import dev.plora.cli.stack.StackService;
 import dev.plora.proto.v1.ArtifactServiceGrpc;
 import dev.plora.proto.v1.DatasetSpec;
 import dev.plora.proto.v1.DownloadRequest;
@@ -20,9 +16,9 @@ import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Stage;
 import dev.plora.proto.v1.StrategySpec;
 import dev.plora.proto.v1.TrainingSpec;
-import dev.plora.services.common.JobMachine;
-import dev.plora.services.common.ProtoJson;
-import dev.plora.services.common.TinyJob;
+import dev.plora.jobs.JobMachine;
+import dev.plora.jobs.ProtoJson;
+import dev.plora.jobs.TinyJob;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -362,15 +358,22 @@ class MeshStackTest {
     Path root = Path.of(System.getProperty("plora.root", "../..")).toAbsolutePath().normalize();
     Path stubs = Files.createDirectories(home.resolve("python"));
     List<String> protos = List.of("plora/v1/job.proto", "plora/v1/task.proto", "plora/v1/service.proto");
-    List<String> gen = new ArrayList<>(List.of("/usr/bin/python3", "-m", "grpc_tools.protoc", "-I", root.resolve("proto/src/main/proto").toString(),
+    String python = python(root);
+    List<String> gen = new ArrayList<>(List.of(python, "-m", "grpc_tools.protoc", "-I", root.resolve("proto/src/main/proto").toString(),
         "--python_out=" + stubs, "--grpc_python_out=" + stubs));
     gen.addAll(protos);
     assertThat(run(gen, Map.of())).as("protoc").startsWith("0\n");
     String spec = ProtoJson.print(tiny("partial-lora", 2, 8).build());
-    String out = run(List.of("/usr/bin/python3", root.resolve("services/stack-tests/src/test/python/submit_and_watch.py").toString(),
+    String out = run(List.of(python, root.resolve("services/stack-tests/src/test/python/submit_and_watch.py").toString(),
         stack.grpcTarget(), spec), Map.of("PYTHONPATH", stubs.toString()));
     assertThat(out).startsWith("0\n").contains("submitted ").contains("progress trial 0 step 8/8")
         .contains("status JOB_STATE_SUCCEEDED").contains("export onnx-merged jobs/");
+  }
+
+  /** The project's virtual environment (grpcio and a protoc that knows proto3 optional), else the system's. */
+  private static String python(Path root) {
+    Path venv = root.resolve(".venv/bin/python");
+    return Files.isExecutable(venv) ? venv.toString() : "/usr/bin/python3";
   }
 
   private static String run(List<String> cmd, Map<String, String> env) throws Exception {

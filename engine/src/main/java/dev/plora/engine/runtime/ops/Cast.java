@@ -3,8 +3,8 @@ package dev.plora.engine.runtime.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.plora.engine.onnx.TensorDataType;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
  * {@code Cast} to the {@code to} type. A cast to the type the input already has returns the input, so

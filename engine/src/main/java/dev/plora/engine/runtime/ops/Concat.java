@@ -3,8 +3,8 @@ package dev.plora.engine.runtime.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /** {@code Concat} along {@code axis} (negative allowed from opset 11). */
 final class Concat implements OpKernel {

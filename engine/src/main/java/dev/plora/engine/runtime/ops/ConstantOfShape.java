@@ -5,8 +5,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.plora.engine.onnx.TensorCodec;
 import dev.plora.engine.onnx.proto.TensorProto;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /** {@code ConstantOfShape}: a tensor of the given shape filled with {@code value} (float32 0 by default). */
 final class ConstantOfShape implements OpKernel {

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import dev.plora.engine.onnx.Attributes;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
  * 2-D {@code Conv} ({@code X [N, C, H, W]}, {@code W [M, C/group, kH, kW]}, optional {@code B [M]}),

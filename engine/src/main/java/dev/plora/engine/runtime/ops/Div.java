@@ -2,8 +2,8 @@ package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
  * {@code Div}. Floating point divides as usual; integer division truncates toward zero as ONNX

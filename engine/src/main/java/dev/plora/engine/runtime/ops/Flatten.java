@@ -2,8 +2,8 @@ package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /** {@code Flatten}: to 2-D {@code [prod(dims[:axis]), prod(dims[axis:])]}, axis 1 by default, may equal the rank. */
 final class Flatten implements OpKernel {

@@ -1,10 +1,10 @@
 package dev.plora.engine.runtime.ops;
 
-import static dev.plora.engine.runtime.OwnedArrays.scalar;
+import static dev.plora.engine.base.OwnedArrays.scalar;
 
 import ai.djl.ndarray.NDArray;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
  * {@code Gelu} (opset 20): {@code 0.5·x·(1 + erf(x/√2))}, or with {@code approximate="tanh"}

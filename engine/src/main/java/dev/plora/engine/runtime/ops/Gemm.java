@@ -1,11 +1,11 @@
 package dev.plora.engine.runtime.ops;
 
-import static dev.plora.engine.runtime.OwnedArrays.scalar;
+import static dev.plora.engine.base.OwnedArrays.scalar;
 
 import ai.djl.ndarray.NDArray;
 import dev.plora.engine.onnx.Attributes;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /** {@code Gemm}: {@code alpha·A'·B' + beta·C} with optional transposes and a broadcast C. */
 final class Gemm implements OpKernel {

@@ -1,8 +1,8 @@
 package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /** {@code Identity}: returns its input unchanged (the same array). */
 final class Identity implements OpKernel {

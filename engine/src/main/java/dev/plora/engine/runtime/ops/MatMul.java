@@ -2,8 +2,8 @@ package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
  * {@code MatMul} with numpy semantics (batched, broadcast batch dims, 1-D operands): PyTorch's matmul.

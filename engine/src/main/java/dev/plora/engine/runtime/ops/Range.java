@@ -3,9 +3,9 @@ package dev.plora.engine.runtime.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
-import dev.plora.engine.runtime.OwnedArrays;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
+import dev.plora.engine.base.OwnedArrays;
 
 /** {@code Range}: {@code max(ceil((limit - start) / delta), 0)} values from start by delta, in the input type. */
 final class Range implements OpKernel {

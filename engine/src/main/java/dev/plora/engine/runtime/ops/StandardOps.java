@@ -2,7 +2,7 @@ package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import dev.plora.engine.runtime.OpRegistry;
+import dev.plora.engine.runtime.kernel.OpRegistry;
 
 /**
  * Registers every op plora executes, with the first opset each is supported from: all ops of
@@ -11,7 +11,14 @@ import dev.plora.engine.runtime.OpRegistry;
 public final class StandardOps {
   private StandardOps() {}
 
-  public static void registerAll(OpRegistry r) {
+  /** A registry holding every op plora implements. */
+  public static OpRegistry registry() {
+    OpRegistry r = new OpRegistry();
+    registerAll(r);
+    return r;
+  }
+
+  private static void registerAll(OpRegistry r) {
     // Elementwise arithmetic and comparisons (numpy broadcasting).
     r.register("Add", 1, new Binary(NDArray::add));
     r.register("Sub", 1, new Binary(NDArray::sub));

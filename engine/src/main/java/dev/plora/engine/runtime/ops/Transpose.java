@@ -1,8 +1,8 @@
 package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 
 /** {@code Transpose}: {@code perm}, by default the reversed axes. */
 final class Transpose implements OpKernel {

@@ -1,8 +1,8 @@
 package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 import java.util.function.UnaryOperator;
 
 /** An elementwise op of one input, e.g. {@code Sqrt}: a one-liner over a DJL function. */

@@ -1,8 +1,8 @@
 package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 import java.util.Arrays;
 
 /** {@code Unsqueeze}: axes are an attribute before opset 13 and an input from 13; negative axes count from the output rank. */

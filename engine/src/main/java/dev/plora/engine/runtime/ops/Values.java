@@ -3,7 +3,7 @@ package dev.plora.engine.runtime.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.plora.engine.runtime.OpContext;
+import dev.plora.engine.runtime.kernel.OpContext;
 
 /** Reading small integer tensors (shapes, axes, indices) to the host, and axis arithmetic. */
 final class Values {

@@ -1,8 +1,8 @@
 package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
-import dev.plora.engine.runtime.OpContext;
-import dev.plora.engine.runtime.OpKernel;
+import dev.plora.engine.runtime.kernel.OpContext;
+import dev.plora.engine.runtime.kernel.OpKernel;
 import java.util.function.BinaryOperator;
 
 /** An elementwise op over one or more broadcast inputs folded pairwise, e.g. {@code Max}, {@code Min}. */

@@ -7,7 +7,7 @@ import dev.plora.proto.v1.JobStatus;
 import dev.plora.proto.v1.ListJobsRequest;
 import dev.plora.proto.v1.ListJobsResponse;
 import dev.plora.proto.v1.SubmitJobRequest;
-import dev.plora.services.common.InvalidSpecException;
+import dev.plora.jobs.InvalidSpecException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;

@@ -1,7 +1,7 @@
 package dev.plora.services.gateway;
 
 import dev.plora.proto.v1.JobStatus;
-import dev.plora.services.common.ProtoJson;
+import dev.plora.jobs.ProtoJson;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

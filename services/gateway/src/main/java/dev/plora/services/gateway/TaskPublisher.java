@@ -2,7 +2,7 @@ package dev.plora.services.gateway;
 
 import dev.plora.proto.v1.JobStatus;
 import dev.plora.proto.v1.Task;
-import dev.plora.services.common.ProtoJson;
+import dev.plora.jobs.ProtoJson;
 import dev.plora.services.support.KafkaSend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package dev.plora.services.support;
 
-import dev.plora.services.common.ArtifactStore;
+import dev.plora.jobs.ArtifactStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
