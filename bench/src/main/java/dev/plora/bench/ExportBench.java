@@ -17,8 +17,8 @@ import java.util.Random;
 
 /**
  * Export sizes of the three formats for trained MiniLM runs, and ONNX Runtime latency of a merged
- * export against the base model on the same inputs, interleaved run by run with the order alternated
- * (the first of each pair was measured faster), so drift and position hit both alike.
+ * export against the base model on the same inputs, interleaved run by run with the order
+ * alternated (the first of each pair was measured faster), so drift and position hit both alike.
  *
  * <p>Usage: {@code ExportBench OUT_DIR RUN... } (the first run's merged model is timed).
  */
@@ -31,19 +31,33 @@ public final class ExportBench {
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args[0]);
-    System.out.println("| run | adapter params | onnx-merged bytes | peft bytes | sparse fp32 bytes | sparse fp16 bytes |");
+    System.out.println(
+        "| run | adapter params | onnx-merged bytes | peft bytes | sparse fp32 bytes | sparse fp16 bytes |");
     System.out.println("|---|---|---|---|---|---|");
     Path firstMerged = null;
     for (int i = 1; i < args.length; i++) {
       Path run = Path.of(args[i]);
       String name = run.getFileName().toString();
-      long merged = ExportRun.execute(run, ExportFormat.ONNX_MERGED, out.resolve(name + ".onnx"), null, true, false).bytes();
-      long peft = ExportRun.execute(run, ExportFormat.PEFT, out.resolve(name + "-peft"), null, true, false).bytes();
-      long sparse = ExportRun.execute(run, ExportFormat.SPARSE, out.resolve(name + "-sparse"), null, true, false).bytes();
-      long half = ExportRun.execute(run, ExportFormat.SPARSE, out.resolve(name + "-sparse16"), null, true, true).bytes();
+      long merged =
+          ExportRun.execute(
+                  run, ExportFormat.ONNX_MERGED, out.resolve(name + ".onnx"), null, true, false)
+              .bytes();
+      long peft =
+          ExportRun.execute(run, ExportFormat.PEFT, out.resolve(name + "-peft"), null, true, false)
+              .bytes();
+      long sparse =
+          ExportRun.execute(
+                  run, ExportFormat.SPARSE, out.resolve(name + "-sparse"), null, true, false)
+              .bytes();
+      long half =
+          ExportRun.execute(
+                  run, ExportFormat.SPARSE, out.resolve(name + "-sparse16"), null, true, true)
+              .bytes();
       String metrics = Files.readString(run.resolve("metrics.json"));
       String kept = metrics.replaceAll("(?s).*\"adapter_params\" : (\\d+).*", "$1");
-      System.out.printf("| %s | %,d | %,d | %,d | %,d | %,d |%n", name, Long.parseLong(kept), merged, peft, sparse, half);
+      System.out.printf(
+          "| %s | %,d | %,d | %,d | %,d | %,d |%n",
+          name, Long.parseLong(kept), merged, peft, sparse, half);
       if (firstMerged == null) {
         firstMerged = out.resolve(name + ".onnx");
       }
@@ -65,7 +79,8 @@ public final class ExportBench {
       double[] tb = new double[iterations];
       double[] tm = new double[iterations];
       for (int i = -4; i < iterations; i++) { // 4 warm-up rounds
-        // Alternate which model runs first: the first run of each pair was measured faster, whichever it was.
+        // Alternate which model runs first: the first run of each pair was measured faster,
+        // whichever it was.
         boolean baseFirst = (i & 1) == 0;
         try (NDManager step = m.newSubManager()) {
           double first = timed(baseFirst ? base : merged, step, feeds);
@@ -78,10 +93,18 @@ public final class ExportBench {
       }
       Arrays.sort(tb);
       Arrays.sort(tm);
-      System.out.printf("%nONNX Runtime, batch 32 x 128, %d threads, median of %d runs, order alternated: base %.1f ms,"
-          + " merged (adapters + head) %.1f ms, merged/base %.3fx (spread base %.1f-%.1f ms, merged %.1f-%.1f ms)%n",
-          threads, iterations, tb[iterations / 2], tm[iterations / 2], tm[iterations / 2] / tb[iterations / 2],
-          tb[0], tb[iterations - 1], tm[0], tm[iterations - 1]);
+      System.out.printf(
+          "%nONNX Runtime, batch 32 x 128, %d threads, median of %d runs, order alternated: base %.1f ms,"
+              + " merged (adapters + head) %.1f ms, merged/base %.3fx (spread base %.1f-%.1f ms, merged %.1f-%.1f ms)%n",
+          threads,
+          iterations,
+          tb[iterations / 2],
+          tm[iterations / 2],
+          tm[iterations / 2] / tb[iterations / 2],
+          tb[0],
+          tb[iterations - 1],
+          tm[0],
+          tm[iterations - 1]);
     }
   }
 }

@@ -38,47 +38,67 @@ public final class ForwardLatency {
         OrtRunner ort = new OrtRunner(model.toByteArray(), threads)) {
       Map<String, NDArray> feeds = tokens(m, batch, seq);
 
-      double ortMs = median(warmup, iterations, () -> {
-        try (NDManager step = m.newSubManager()) {
-          return time(() -> ort.run(step, feeds));
-        }
-      });
-      double oursMs = median(warmup, iterations, () -> {
-        try (NDManager step = m.newSubManager()) {
-          return time(() -> ours.run(step, feeds));
-        }
-      });
+      double ortMs =
+          median(
+              warmup,
+              iterations,
+              () -> {
+                try (NDManager step = m.newSubManager()) {
+                  return time(() -> ort.run(step, feeds));
+                }
+              });
+      double oursMs =
+          median(
+              warmup,
+              iterations,
+              () -> {
+                try (NDManager step = m.newSubManager()) {
+                  return time(() -> ours.run(step, feeds));
+                }
+              });
       ours.startProfiling();
       try (NDManager step = m.newSubManager()) {
         long t0 = System.nanoTime();
         ours.run(step, feeds);
         long total = System.nanoTime() - t0;
-        StringBuilder where = new StringBuilder("plora forward, time by op (one run, " + (total / 1_000_000) + " ms):");
-        ours.profile().forEach((op, v) -> where.append(String.format(" %s %.0f ms (%d),", op, v[0] / 1e6, v[1])));
+        StringBuilder where =
+            new StringBuilder(
+                "plora forward, time by op (one run, " + (total / 1_000_000) + " ms):");
+        ours.profile()
+            .forEach(
+                (op, v) -> where.append(String.format(" %s %.0f ms (%d),", op, v[0] / 1e6, v[1])));
         System.err.println(where);
       }
       List<String> targets = TargetSites.find(model).stream().map(TargetSite::weightName).toList();
       ours.setTrainable(targets);
-      double trainMs = median(warmup, iterations, () -> {
-        try (NDManager step = m.newSubManager()) {
-          return time(() -> {
-            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-              NDArray out = ours.run(step, feeds).get("last_hidden_state");
-              gc.backward(out.square().mean());
-            }
-            for (String t : targets) {
-              ours.parameter(t).getGradient().subi(ours.parameter(t).getGradient());
-            }
-            return null;
-          });
-        }
-      });
-      System.out.printf("| %d x %d | %d | %.1f | %.1f | %.2fx | %.1f | %.2fx |%n",
+      double trainMs =
+          median(
+              warmup,
+              iterations,
+              () -> {
+                try (NDManager step = m.newSubManager()) {
+                  return time(
+                      () -> {
+                        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                          NDArray out = ours.run(step, feeds).get("last_hidden_state");
+                          gc.backward(out.square().mean());
+                        }
+                        for (String t : targets) {
+                          ours.parameter(t).getGradient().subi(ours.parameter(t).getGradient());
+                        }
+                        return null;
+                      });
+                }
+              });
+      System.out.printf(
+          "| %d x %d | %d | %.1f | %.1f | %.2fx | %.1f | %.2fx |%n",
           batch, seq, threads, ortMs, oursMs, oursMs / ortMs, trainMs, trainMs / ortMs);
     }
   }
 
-  /** Random token ids, full attention (no padding), one segment: the same feeds for both runtimes. */
+  /**
+   * Random token ids, full attention (no padding), one segment: the same feeds for both runtimes.
+   */
   private static Map<String, NDArray> tokens(NDManager m, int batch, int seq) {
     Random r = new Random(42);
     long[] ids = new long[batch * seq];
@@ -90,7 +110,8 @@ public final class ForwardLatency {
     Map<String, NDArray> feeds = new LinkedHashMap<>();
     feeds.put("input_ids", m.create(ids, new Shape(batch, seq)));
     feeds.put("attention_mask", m.create(ones, new Shape(batch, seq)));
-    feeds.put("token_type_ids", m.zeros(new Shape(batch, seq), ai.djl.ndarray.types.DataType.INT64));
+    feeds.put(
+        "token_type_ids", m.zeros(new Shape(batch, seq), ai.djl.ndarray.types.DataType.INT64));
     return feeds;
   }
 

@@ -7,10 +7,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code plora cancel JOB}. */
-@Command(name = "cancel", mixinStandardHelpOptions = true,
-    description = "Cancel a job; a training trial stops at its next step (its checkpoint stays in the store).")
+@Command(
+    name = "cancel",
+    mixinStandardHelpOptions = true,
+    description =
+        "Cancel a job; a training trial stops at its next step (its checkpoint stays in the store).")
 final class CancelCommand implements Callable<Integer> {
   @Mixin StackOptions stack;
+
   @Parameters(paramLabel = "JOB")
   String jobId;
 

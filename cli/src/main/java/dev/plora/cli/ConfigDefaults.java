@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The engine's defaults as system properties {@code plora.defaults.<field>}, which the commands' options
- * name in their {@code defaultValue} ({@code ${plora.defaults.training.epochs}}): the CLI writes no default
- * of its own, and {@code --help} shows the engine's.
+ * The engine's defaults as system properties {@code plora.defaults.<field>}, which the commands'
+ * options name in their {@code defaultValue} ({@code ${plora.defaults.training.epochs}}): the CLI
+ * writes no default of its own, and {@code --help} shows the engine's.
  */
 final class ConfigDefaults {
   static final String PREFIX = "plora.defaults.";

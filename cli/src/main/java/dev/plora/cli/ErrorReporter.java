@@ -16,7 +16,8 @@ import picocli.CommandLine.ParseResult;
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
   /** The gateway's INVALID_ARGUMENT descriptions: {@code field: problem}. */
-  private static final Pattern SPEC_FIELD = Pattern.compile("([a-z_]+(?:\\.[a-z_]+)*(?:\\[\\d+])?): (.*)", Pattern.DOTALL);
+  private static final Pattern SPEC_FIELD =
+      Pattern.compile("([a-z_]+(?:\\.[a-z_]+)*(?:\\[\\d+])?): (.*)", Pattern.DOTALL);
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
@@ -26,10 +27,13 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     } else if (e instanceof InvalidSpecException s) {
       message = JobSpecOptions.describe(s.field(), s.problem());
     } else if (e instanceof StatusRuntimeException g) {
-      String description = g.getStatus().getDescription() == null ? "" : g.getStatus().getDescription();
+      String description =
+          g.getStatus().getDescription() == null ? "" : g.getStatus().getDescription();
       Matcher field = SPEC_FIELD.matcher(description);
       if (g.getStatus().getCode() == Status.Code.INVALID_ARGUMENT && field.matches()) {
-        message = "the gateway refused the job: " + JobSpecOptions.describe(field.group(1), field.group(2));
+        message =
+            "the gateway refused the job: "
+                + JobSpecOptions.describe(field.group(1), field.group(2));
       } else if (g.getStatus().getCode() == Status.Code.UNAVAILABLE) {
         message += " (is the gateway running? start the embedded stack with: plora up)";
       }

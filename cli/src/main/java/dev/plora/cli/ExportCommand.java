@@ -11,23 +11,39 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code plora export}: a trained run as a merged ONNX model, a PEFT adapter or a sparse adapter. */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Export a trained run: onnx-merged (one .onnx with the adapters folded in and the head appended,"
-        + " parity-checked in ONNX Runtime), peft (a HuggingFace PEFT adapter directory) or sparse (kept entries only).")
+/**
+ * {@code plora export}: a trained run as a merged ONNX model, a PEFT adapter or a sparse adapter.
+ */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description =
+        "Export a trained run: onnx-merged (one .onnx with the adapters folded in and the head appended,"
+            + " parity-checked in ONNX Runtime), peft (a HuggingFace PEFT adapter directory) or sparse (kept entries only).")
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--run", required = true, description = "a run directory written by plora train")
   Path run;
+
   @Option(names = "--format", required = true, description = "onnx-merged, peft or sparse")
   String format;
-  @Option(names = "--out", required = true, description = "the .onnx file (onnx-merged) or directory (peft, sparse)")
+
+  @Option(
+      names = "--out",
+      required = true,
+      description = "the .onnx file (onnx-merged) or directory (peft, sparse)")
   Path out;
-  @Option(names = "--check-data", description = "texts for the parity check (default: the run's eval data, else its training data)")
+
+  @Option(
+      names = "--check-data",
+      description =
+          "texts for the parity check (default: the run's eval data, else its training data)")
   Path checkData;
+
   @Option(names = "--fp16", description = "sparse only: store values as float16")
   boolean fp16;
+
   @Option(names = "--force", description = "replace an existing output")
   boolean force;
 
@@ -44,7 +60,8 @@ final class ExportCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     w.printf("wrote %s (%s, %,d bytes)%n", r.out(), f.cliName(), r.bytes());
     if (f == ExportFormat.ONNX_MERGED) {
-      w.printf("parity: ONNX Runtime vs engine logits on %d texts, max abs difference %.2e (tolerance 1e-4)%n",
+      w.printf(
+          "parity: ONNX Runtime vs engine logits on %d texts, max abs difference %.2e (tolerance 1e-4)%n",
           r.checkedTexts(), r.parityMaxDiff());
     }
     w.flush();

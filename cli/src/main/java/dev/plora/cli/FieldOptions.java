@@ -5,13 +5,22 @@ import picocli.CommandLine.Option;
 
 /** The field names of labelled data, shared by the commands that read training data. */
 final class FieldOptions {
-  @Option(names = "--text-field", defaultValue = "${plora.defaults.data.textField}", description = "default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--text-field",
+      defaultValue = "${plora.defaults.data.textField}",
+      description = "default: ${DEFAULT-VALUE}")
   String textField;
 
-  @Option(names = "--text-pair-field", defaultValue = "${plora.defaults.data.textPairField}", description = "second segment for pair tasks (default: ${DEFAULT-VALUE}, optional)")
+  @Option(
+      names = "--text-pair-field",
+      defaultValue = "${plora.defaults.data.textPairField}",
+      description = "second segment for pair tasks (default: ${DEFAULT-VALUE}, optional)")
   String textPairField;
 
-  @Option(names = "--label-field", defaultValue = "${plora.defaults.data.labelField}", description = "default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--label-field",
+      defaultValue = "${plora.defaults.data.labelField}",
+      description = "default: ${DEFAULT-VALUE}")
   String labelField;
 
   TextFields fields() {

@@ -10,17 +10,22 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code plora inspect}: what a model takes and returns, which ops it uses, where LoRA can go. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
     description = "Show a model's inputs, outputs, op histogram and LoRA-targetable MatMuls.")
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", defaultValue = "default", description = "an .onnx file, or 'default' (all-MiniLM-L6-v2)")
+  @Option(
+      names = "--model",
+      defaultValue = "default",
+      description = "an .onnx file, or 'default' (all-MiniLM-L6-v2)")
   String model;
 
   @Option(names = "--json", description = "print the summary as JSON")
@@ -32,12 +37,15 @@ final class InspectCommand implements Callable<Integer> {
     ModelSummary s = ModelSummary.of(OnnxModel.load(files.onnx()));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
+      out.println(
+          new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
       out.flush();
       return 0;
     }
     out.printf("model      %s%n", s.source());
-    out.printf("producer   %s (IR %d), opsets %s%n", s.producer().isEmpty() ? "?" : s.producer(), s.irVersion(), s.opsets());
+    out.printf(
+        "producer   %s (IR %d), opsets %s%n",
+        s.producer().isEmpty() ? "?" : s.producer(), s.irVersion(), s.opsets());
     out.printf("nodes      %d, parameters %,d%n", s.nodeCount(), s.parameterCount());
     out.println();
     out.println("inputs");
@@ -54,7 +62,11 @@ final class InspectCommand implements Callable<Integer> {
     int width = s.targets().stream().mapToInt(t -> t.module().length()).max().orElse(6);
     out.printf("  %-" + width + "s  %-14s  %s%n", "module", "[in, out]", "node");
     for (TargetSite t : s.targets()) {
-      out.printf("  %-" + width + "s  %-14s  %s%n", t.module(), "[" + t.in() + ", " + t.out() + "]", t.nodeName());
+      out.printf(
+          "  %-" + width + "s  %-14s  %s%n",
+          t.module(),
+          "[" + t.in() + ", " + t.out() + "]",
+          t.nodeName());
     }
     out.flush();
     return 0;

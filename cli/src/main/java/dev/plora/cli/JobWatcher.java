@@ -1,11 +1,11 @@
 package dev.plora.cli;
 
-import dev.plora.stack.MeshClient;
+import dev.plora.jobs.JobMachine;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobState;
 import dev.plora.proto.v1.JobStatus;
 import dev.plora.proto.v1.Progress;
-import dev.plora.jobs.JobMachine;
+import dev.plora.stack.MeshClient;
 import java.io.PrintStream;
 import java.util.Iterator;
 
@@ -39,17 +39,32 @@ final class JobWatcher {
   void onStatus(JobStatus s) {
     if (s.getState() != lastState) {
       lastState = s.getState();
-      out.printf("%s  %s%s%n", s.getJobId(), JobReport.state(s.getState()), s.getReason().isEmpty() ? "" : ": " + s.getReason());
+      out.printf(
+          "%s  %s%s%n",
+          s.getJobId(),
+          JobReport.state(s.getState()),
+          s.getReason().isEmpty() ? "" : ": " + s.getReason());
       out.flush();
     }
   }
 
   void onProgress(Progress p) {
-    bar.show(p.getStep(), p.getTotalSteps(), String.format("trial %d  step %d/%d  loss %.4f  %.1f ex/s  ETA %s", p.getTrial(),
-        p.getStep(), p.getTotalSteps(), p.getLoss(), p.getExamplesPerSecond(), ProgressBar.eta(p.getEtaSeconds())));
+    bar.show(
+        p.getStep(),
+        p.getTotalSteps(),
+        String.format(
+            "trial %d  step %d/%d  loss %.4f  %.1f ex/s  ETA %s",
+            p.getTrial(),
+            p.getStep(),
+            p.getTotalSteps(),
+            p.getLoss(),
+            p.getExamplesPerSecond(),
+            ProgressBar.eta(p.getEtaSeconds())));
   }
 
   static int exitCode(JobStatus s) {
-    return s.getState() == JobState.JOB_STATE_SUCCEEDED ? 0 : JobMachine.isTerminal(s.getState()) ? 1 : 3;
+    return s.getState() == JobState.JOB_STATE_SUCCEEDED
+        ? 0
+        : JobMachine.isTerminal(s.getState()) ? 1 : 3;
   }
 }

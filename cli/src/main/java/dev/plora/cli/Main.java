@@ -9,10 +9,26 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Sparse low-rank adapters (Partial-LoRA) for ONNX transformers.",
-    subcommands = {InspectCommand.class, InferCommand.class, DiscoverCommand.class, TrainCommand.class, EvaluateCommand.class, SweepCommand.class,
-        ExportCommand.class, PredictCommand.class, DatasetsCommand.class, RunCommand.class, UpCommand.class, DownCommand.class,
-        StatusCommand.class, SubmitCommand.class, WatchCommand.class, CancelCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      InspectCommand.class,
+      InferCommand.class,
+      DiscoverCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
+      SweepCommand.class,
+      ExportCommand.class,
+      PredictCommand.class,
+      DatasetsCommand.class,
+      RunCommand.class,
+      UpCommand.class,
+      DownCommand.class,
+      StatusCommand.class,
+      SubmitCommand.class,
+      WatchCommand.class,
+      CancelCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));

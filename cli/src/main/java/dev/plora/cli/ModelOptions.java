@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 
 /** {@code --model} and {@code --tokenizer}, shared by the commands that run a base model. */
 final class ModelOptions {
-  @Option(names = "--model", defaultValue = "${plora.defaults.model.source}",
+  @Option(
+      names = "--model",
+      defaultValue = "${plora.defaults.model.source}",
       description = "an .onnx file, or 'default' (all-MiniLM-L6-v2)")
   String model;
 

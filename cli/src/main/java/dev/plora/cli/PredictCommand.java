@@ -18,14 +18,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code plora predict}: classify texts with a merged ONNX export, in ONNX Runtime alone. */
-@Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Classify texts with a merged ONNX export (plora export --format onnx-merged), run by ONNX Runtime alone.")
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    description =
+        "Classify texts with a merged ONNX export (plora export --format onnx-merged), run by ONNX Runtime alone.")
 final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, description = "a merged .onnx export")
   Path model;
-  @Option(names = "--tokenizer", description = "tokenizer.json (default: tokenizer.json next to the model, else the default model's)")
+
+  @Option(
+      names = "--tokenizer",
+      description =
+          "tokenizer.json (default: tokenizer.json next to the model, else the default model's)")
   Path tokenizer;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -47,17 +54,24 @@ final class PredictCommand implements Callable<Integer> {
       List<OnnxPredictor.Prediction> predictions = predictor.predict(t, texts);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(predictions));
+        out.println(
+            new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(predictions));
       } else {
         for (OnnxPredictor.Prediction p : predictions) {
           StringBuilder probs = new StringBuilder();
-          p.probabilities().forEach((label, v) -> probs.append(String.format(" %s=%.3f", label, v)));
-          out.printf("%-12s%s  %s%n", p.label(), probs, p.text().length() > 60 ? p.text().substring(0, 57) + "..." : p.text());
+          p.probabilities()
+              .forEach((label, v) -> probs.append(String.format(" %s=%.3f", label, v)));
+          out.printf(
+              "%-12s%s  %s%n",
+              p.label(),
+              probs,
+              p.text().length() > 60 ? p.text().substring(0, 57) + "..." : p.text());
         }
       }
       out.flush();
     }
     return 0;
   }
-
 }

@@ -21,8 +21,18 @@ final class ProgressBar implements Consumer<Progress> {
 
   @Override
   public void accept(Progress p) {
-    show(p.step(), p.totalSteps(), String.format("step %d/%d  epoch %d  loss %.4f  lr %.2e  %.1f ex/s  ETA %s",
-        p.step(), p.totalSteps(), p.epoch(), p.loss(), p.learningRate(), p.examplesPerSecond(), eta(p.etaSeconds())));
+    show(
+        p.step(),
+        p.totalSteps(),
+        String.format(
+            "step %d/%d  epoch %d  loss %.4f  lr %.2e  %.1f ex/s  ETA %s",
+            p.step(),
+            p.totalSteps(),
+            p.epoch(),
+            p.loss(),
+            p.learningRate(),
+            p.examplesPerSecond(),
+            eta(p.etaSeconds())));
   }
 
   /** Draws {@code step} of {@code total} with a line of statistics. */
@@ -47,6 +57,8 @@ final class ProgressBar implements Consumer<Progress> {
 
   static String eta(double seconds) {
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String.format("%02d:%02d", s / 60, s % 60);
+    return s >= 3600
+        ? String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format("%02d:%02d", s / 60, s % 60);
   }
 }

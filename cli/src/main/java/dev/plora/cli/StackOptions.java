@@ -5,17 +5,37 @@ import dev.plora.stack.StackPorts;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Where the embedded stack lives and listens; shared by up, down, status, submit, watch, cancel, demo. */
+/**
+ * Where the embedded stack lives and listens; shared by up, down, status, submit, watch, cancel,
+ * demo.
+ */
 final class StackOptions {
-  @Option(names = "--stack-home", description = "stack state: logs, pid files, Kafka data, artifact store (default: <repo>/.plora)")
+  @Option(
+      names = "--stack-home",
+      description =
+          "stack state: logs, pid files, Kafka data, artifact store (default: <repo>/.plora)")
   Path home;
-  @Option(names = "--gateway", description = "gRPC target of the gateway (default: the embedded stack's, 127.0.0.1:19000)")
+
+  @Option(
+      names = "--gateway",
+      description = "gRPC target of the gateway (default: the embedded stack's, 127.0.0.1:19000)")
   String gateway;
-  @Option(names = "--kafka-port", defaultValue = "19092", description = "embedded broker port (default: ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "19092",
+      description = "embedded broker port (default: ${DEFAULT-VALUE})")
   int kafkaPort;
-  @Option(names = "--grpc-port", defaultValue = "19000", description = "embedded gateway gRPC port (default: ${DEFAULT-VALUE})")
+
+  @Option(
+      names = "--grpc-port",
+      defaultValue = "19000",
+      description = "embedded gateway gRPC port (default: ${DEFAULT-VALUE})")
   int grpcPort;
-  @Option(names = "--http-port", defaultValue = "18080",
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "18080",
       description = "first HTTP port: gateway, then one per worker (default: ${DEFAULT-VALUE})")
   int httpPort;
 
@@ -24,7 +44,9 @@ final class StackOptions {
   }
 
   LocalStack stack() {
-    return new LocalStack(repoRoot(), home != null ? home : repoRoot().resolve(".plora"),
+    return new LocalStack(
+        repoRoot(),
+        home != null ? home : repoRoot().resolve(".plora"),
         new StackPorts(kafkaPort, kafkaPort + 1, grpcPort, httpPort));
   }
 

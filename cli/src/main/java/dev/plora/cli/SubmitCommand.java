@@ -1,9 +1,9 @@
 package dev.plora.cli;
 
-import dev.plora.stack.MeshClient;
 import dev.plora.proto.v1.ArtifactInfo;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.JobStatus;
+import dev.plora.stack.MeshClient;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,32 +11,53 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code plora submit}: a job to the mesh through gRPC. */
-@Command(name = "submit", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Submit a fine-tuning job to the gateway (gRPC): --spec job.json and/or flags. Local files become file:"
-        + " URIs (the embedded stack allows them), or are uploaded to the artifact store with --upload.")
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Submit a fine-tuning job to the gateway (gRPC): --spec job.json and/or flags. Local files become file:"
+            + " URIs (the embedded stack allows them), or are uploaded to the artifact store with --upload.")
 final class SubmitCommand implements Callable<Integer> {
   @Mixin StackOptions stack;
   @Mixin JobSpecOptions job;
-  @Option(names = "--upload", description = "upload local files through the ArtifactService instead of passing file: URIs")
+
+  @Option(
+      names = "--upload",
+      description = "upload local files through the ArtifactService instead of passing file: URIs")
   boolean upload;
-  @Option(names = "--watch", description = "follow the job until it ends (exit 0 when it succeeded)")
+
+  @Option(
+      names = "--watch",
+      description = "follow the job until it ends (exit 0 when it succeeded)")
   boolean watch;
 
   @Override
   public Integer call() {
     try (MeshClient client = new MeshClient(stack.gatewayTarget())) {
-      JobSpec spec = job.build((path, option) -> {
-        if (!upload) {
-          return JobSpecOptions.fileUri(path, option);
-        }
-        Path local = Path.of(JobSpecOptions.fileUri(path, option).substring("file:".length()));
-        ArtifactInfo info = client.upload(local, "uploads/" + Integer.toHexString(local.toString().hashCode()) + "/"
-            + local.getFileName());
-        System.err.printf("uploaded %s -> %s (%,d bytes)%n", local, info.getPath(), info.getBytes());
-        return info.getPath();
-      });
+      JobSpec spec =
+          job.build(
+              (path, option) -> {
+                if (!upload) {
+                  return JobSpecOptions.fileUri(path, option);
+                }
+                Path local =
+                    Path.of(JobSpecOptions.fileUri(path, option).substring("file:".length()));
+                ArtifactInfo info =
+                    client.upload(
+                        local,
+                        "uploads/"
+                            + Integer.toHexString(local.toString().hashCode())
+                            + "/"
+                            + local.getFileName());
+                System.err.printf(
+                    "uploaded %s -> %s (%,d bytes)%n", local, info.getPath(), info.getBytes());
+                return info.getPath();
+              });
       JobStatus s = client.submit(spec);
-      System.out.printf("submitted %s (%s, %d trial(s))%n", s.getJobId(), s.getSpec().getStrategy().getKind(), s.getTrialsCount());
+      System.out.printf(
+          "submitted %s (%s, %d trial(s))%n",
+          s.getJobId(), s.getSpec().getStrategy().getKind(), s.getTrialsCount());
       if (!watch) {
         return 0;
       }

@@ -9,7 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** Texts given on the command line ({@code --text}, repeatable) or one per line of {@code --input-file}. */
+/**
+ * Texts given on the command line ({@code --text}, repeatable) or one per line of {@code
+ * --input-file}.
+ */
 final class TextSource {
   @Option(names = "--text", required = true, description = "a text (repeatable)")
   List<String> texts;
@@ -24,9 +27,13 @@ final class TextSource {
     if (!Files.isRegularFile(inputFile)) {
       throw new ParameterException(spec.commandLine(), "--input-file: no such file " + inputFile);
     }
-    List<String> lines = Files.readAllLines(inputFile, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+    List<String> lines =
+        Files.readAllLines(inputFile, StandardCharsets.UTF_8).stream()
+            .filter(l -> !l.isBlank())
+            .toList();
     if (lines.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--input-file: " + inputFile + " has no non-empty lines");
+      throw new ParameterException(
+          spec.commandLine(), "--input-file: " + inputFile + " has no non-empty lines");
     }
     return lines;
   }

@@ -6,9 +6,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code plora up}: the embedded stack (real Kafka + the five services) as local processes. */
-@Command(name = "up", mixinStandardHelpOptions = true,
-    description = "Start the embedded stack: a real single-node Kafka (KRaft) and the gateway, mask-discovery, trainer,"
-        + " evaluator and exporter services, as local processes (logs and the artifact store under .plora/).")
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start the embedded stack: a real single-node Kafka (KRaft) and the gateway, mask-discovery, trainer,"
+            + " evaluator and exporter services, as local processes (logs and the artifact store under .plora/).")
 final class UpCommand implements Callable<Integer> {
   @Mixin StackOptions options;
 
@@ -16,8 +19,9 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() {
     LocalStack stack = options.stack();
     stack.up(System.out);
-    System.out.printf("plora stack up: gRPC %s, Kafka %s, store %s, logs %s%n", stack.grpcTarget(), stack.ports().bootstrap(),
-        stack.store(), stack.logs());
+    System.out.printf(
+        "plora stack up: gRPC %s, Kafka %s, store %s, logs %s%n",
+        stack.grpcTarget(), stack.ports().bootstrap(), stack.store(), stack.logs());
     return 0;
   }
 }

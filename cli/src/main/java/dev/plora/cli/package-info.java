@@ -1,2 +1,4 @@
-/** The {@code plora} command line: one class per subcommand, each a thin layer over one engine call. */
+/**
+ * The {@code plora} command line: one class per subcommand, each a thin layer over one engine call.
+ */
 package dev.plora.cli;

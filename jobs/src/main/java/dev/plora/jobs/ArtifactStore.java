@@ -9,9 +9,9 @@ import java.nio.file.Path;
 /**
  * The shared directory (a volume in Kubernetes) that holds everything too large for Kafka: uploaded
  * models and datasets, mask plans, checkpoints, adapters, exports. Messages refer to its files by
- * store-relative URIs; this class is the only place that turns such a URI into a path, and it refuses
- * absolute paths, {@code ..}, and symbolic links that lead out of the store. {@code file:} URIs (any
- * file on the host) are accepted only when the operator enabled them.
+ * store-relative URIs; this class is the only place that turns such a URI into a path, and it
+ * refuses absolute paths, {@code ..}, and symbolic links that lead out of the store. {@code file:}
+ * URIs (any file on the host) are accepted only when the operator enabled them.
  */
 public final class ArtifactStore {
   private final Path root;
@@ -22,7 +22,8 @@ public final class ArtifactStore {
       Files.createDirectories(root);
       this.root = root.toRealPath();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use " + root + " as the artifact store: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot use " + root + " as the artifact store: " + e.getMessage(), e);
     }
     this.allowFileUris = allowFileUris;
   }
@@ -46,17 +47,22 @@ public final class ArtifactStore {
     }
     if (uri.startsWith("file:")) {
       if (!allowFileUris) {
-        throw new InvalidSpecException(field, "file: URIs are disabled on this deployment (set plora.store.allow-file-uris=true"
-            + " to enable them); upload the file to the artifact store and give its store-relative path");
+        throw new InvalidSpecException(
+            field,
+            "file: URIs are disabled on this deployment (set plora.store.allow-file-uris=true"
+                + " to enable them); upload the file to the artifact store and give its store-relative path");
       }
       try {
         return Path.of(URI.create(uri)).normalize();
       } catch (IllegalArgumentException e) {
-        throw new InvalidSpecException(field, "'" + uri + "' is not a valid file: URI (" + e.getMessage() + ")");
+        throw new InvalidSpecException(
+            field, "'" + uri + "' is not a valid file: URI (" + e.getMessage() + ")");
       }
     }
     if (uri.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
-      throw new InvalidSpecException(field, "'" + uri + "': only store-relative paths (and file: where enabled) are supported");
+      throw new InvalidSpecException(
+          field,
+          "'" + uri + "': only store-relative paths (and file: where enabled) are supported");
     }
     return relative(uri, field);
   }
@@ -64,18 +70,21 @@ public final class ArtifactStore {
   /** A store-relative path: no absolute paths, no {@code ..}, no symlink escapes. */
   public Path relative(String path, String field) {
     if (path.startsWith("/") || path.startsWith("\\") || Path.of(path).isAbsolute()) {
-      throw new InvalidSpecException(field, "'" + path + "' is absolute; give a path relative to the artifact store");
+      throw new InvalidSpecException(
+          field, "'" + path + "' is absolute; give a path relative to the artifact store");
     }
     for (String part : path.split("[/\\\\]")) {
       if (part.equals("..")) {
-        throw new InvalidSpecException(field, "'" + path + "' contains '..'; paths must stay inside the artifact store");
+        throw new InvalidSpecException(
+            field, "'" + path + "' contains '..'; paths must stay inside the artifact store");
       }
     }
     Path p = root.resolve(path).normalize();
     if (!p.startsWith(root)) {
       throw new InvalidSpecException(field, "'" + path + "' leads outside the artifact store");
     }
-    // A symbolic link inside the store may still point outside it: check where the existing part leads.
+    // A symbolic link inside the store may still point outside it: check where the existing part
+    // leads.
     Path existing = p;
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
@@ -83,7 +92,8 @@ public final class ArtifactStore {
     if (existing != null) {
       try {
         if (!existing.toRealPath().startsWith(root)) {
-          throw new InvalidSpecException(field, "'" + path + "' leads outside the artifact store through a symbolic link");
+          throw new InvalidSpecException(
+              field, "'" + path + "' leads outside the artifact store through a symbolic link");
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot resolve " + existing + ": " + e.getMessage(), e);
@@ -123,7 +133,8 @@ public final class ArtifactStore {
       Files.createDirectories(jobDir(jobId));
       Files.writeString(cancelMarker(jobId), "cancelled\n");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot mark job " + jobId + " cancelled: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot mark job " + jobId + " cancelled: " + e.getMessage(), e);
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.plora.jobs;
 
-/** A {@code JobSpec} field that cannot be used, named by its proto path (e.g. {@code lora.rank}). */
+/**
+ * A {@code JobSpec} field that cannot be used, named by its proto path (e.g. {@code lora.rank}).
+ */
 public final class InvalidSpecException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 

@@ -12,10 +12,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The job state machine, free of any transport: the gateway drives it with Kafka outcomes, {@code plora
- * run} with direct calls. A job goes validate → discover → train → evaluate (every trial, each at its
- * own pace) → export the best trial → succeeded; any failed stage fails the job with its reason.
- * Outcomes for a stage a trial has already passed are duplicates (redelivery) and change nothing.
+ * The job state machine, free of any transport: the gateway drives it with Kafka outcomes, {@code
+ * plora run} with direct calls. A job goes validate → discover → train → evaluate (every trial,
+ * each at its own pace) → export the best trial → succeeded; any failed stage fails the job with
+ * its reason. Outcomes for a stage a trial has already passed are duplicates (redelivery) and
+ * change nothing.
  */
 public final class JobMachine {
   /** The job after a transition, and the tasks to send for it (empty when nothing changed). */
@@ -27,8 +28,14 @@ public final class JobMachine {
 
   /** A validated spec (defaults applied) becomes a job with one discover task per trial. */
   public static Step start(String jobId, JobSpec spec, long nowMs) {
-    JobStatus.Builder b = JobStatus.newBuilder().setJobId(jobId).setSpec(spec).setState(JobState.JOB_STATE_DISCOVERING)
-        .setCreatedMs(nowMs).setUpdatedMs(nowMs).setBestTrial(-1);
+    JobStatus.Builder b =
+        JobStatus.newBuilder()
+            .setJobId(jobId)
+            .setSpec(spec)
+            .setState(JobState.JOB_STATE_DISCOVERING)
+            .setCreatedMs(nowMs)
+            .setUpdatedMs(nowMs)
+            .setBestTrial(-1);
     List<Double> densities = JobSpecs.densities(spec);
     int index = 0;
     for (long seed : spec.getTrials().getSeedsList()) {
@@ -46,8 +53,15 @@ public final class JobMachine {
 
   /** A job refused at validation: recorded as failed so a Kafka submitter can read why. */
   public static JobStatus rejected(String jobId, JobSpec spec, String reason, long nowMs) {
-    return JobStatus.newBuilder().setJobId(jobId).setSpec(spec).setState(JobState.JOB_STATE_FAILED)
-        .setReason("invalid job spec: " + reason).setCreatedMs(nowMs).setUpdatedMs(nowMs).setBestTrial(-1).build();
+    return JobStatus.newBuilder()
+        .setJobId(jobId)
+        .setSpec(spec)
+        .setState(JobState.JOB_STATE_FAILED)
+        .setReason("invalid job spec: " + reason)
+        .setCreatedMs(nowMs)
+        .setUpdatedMs(nowMs)
+        .setBestTrial(-1)
+        .build();
   }
 
   public static Step apply(JobStatus s, Outcome o, long nowMs) {
@@ -62,17 +76,25 @@ public final class JobMachine {
       return Step.unchanged(s); // out of order: no task for that stage was issued
     }
     if (!o.getOk()) {
-      String reason = String.format("trial %d (seed %d) failed at %s: %s", trial.getIndex(), trial.getSeed(),
-          stageName(o.getStage()), o.getError());
-      return new Step(s.toBuilder().setState(JobState.JOB_STATE_FAILED).setReason(reason).setUpdatedMs(nowMs).build(),
-          List.of(), true);
+      String reason =
+          String.format(
+              "trial %d (seed %d) failed at %s: %s",
+              trial.getIndex(), trial.getSeed(), stageName(o.getStage()), o.getError());
+      return new Step(
+          s.toBuilder()
+              .setState(JobState.JOB_STATE_FAILED)
+              .setReason(reason)
+              .setUpdatedMs(nowMs)
+              .build(),
+          List.of(),
+          true);
     }
     TrialStatus.Builder t = trial.toBuilder().setDone(o.getStage());
     switch (o.getStage()) {
       case STAGE_DISCOVER -> t.setPlanUri(o.getPlanUri());
       case STAGE_TRAIN -> t.setRunUri(o.getRunUri());
       case STAGE_EVALUATE -> t.setMetrics(o.getMetrics());
-      default -> { }
+      default -> {}
     }
     JobStatus.Builder b = s.toBuilder().setTrials(o.getTrial(), t).setUpdatedMs(nowMs);
     List<Task> tasks = new ArrayList<>();
@@ -86,8 +108,11 @@ public final class JobMachine {
           tasks.add(task(b.build(), best, Stage.STAGE_EXPORT).build());
         }
       }
-      case STAGE_EXPORT -> b.addAllExports(o.getExportsList()).setState(JobState.JOB_STATE_SUCCEEDED).clearProgress();
-      default -> { }
+      case STAGE_EXPORT ->
+          b.addAllExports(o.getExportsList())
+              .setState(JobState.JOB_STATE_SUCCEEDED)
+              .clearProgress();
+      default -> {}
     }
     if (o.getStage() != Stage.STAGE_EXPORT) {
       b.setState(stateOf(b.getTrialsList()));
@@ -99,19 +124,30 @@ public final class JobMachine {
     if (isTerminal(s.getState())) {
       return Step.unchanged(s);
     }
-    return new Step(s.toBuilder().setState(JobState.JOB_STATE_CANCELLED).setReason("cancelled by request")
-        .setUpdatedMs(nowMs).build(), List.of(), true);
+    return new Step(
+        s.toBuilder()
+            .setState(JobState.JOB_STATE_CANCELLED)
+            .setReason("cancelled by request")
+            .setUpdatedMs(nowMs)
+            .build(),
+        List.of(),
+        true);
   }
 
   public static boolean isTerminal(JobState state) {
-    return state == JobState.JOB_STATE_SUCCEEDED || state == JobState.JOB_STATE_FAILED
+    return state == JobState.JOB_STATE_SUCCEEDED
+        || state == JobState.JOB_STATE_FAILED
         || state == JobState.JOB_STATE_CANCELLED;
   }
 
   /** Highest accuracy; ties go to fewer trainable parameters, then to the lower index. */
   static TrialStatus best(List<TrialStatus> trials) {
-    return trials.stream().min(Comparator.<TrialStatus>comparingDouble(t -> -t.getMetrics().getAccuracy())
-        .thenComparingLong(t -> t.getMetrics().getTrainableParams()).thenComparingInt(TrialStatus::getIndex)).orElseThrow();
+    return trials.stream()
+        .min(
+            Comparator.<TrialStatus>comparingDouble(t -> -t.getMetrics().getAccuracy())
+                .thenComparingLong(t -> t.getMetrics().getTrainableParams())
+                .thenComparingInt(TrialStatus::getIndex))
+        .orElseThrow();
   }
 
   /** The job is in the stage of its least advanced trial. */
@@ -126,8 +162,15 @@ public final class JobMachine {
   }
 
   private static Task.Builder task(JobStatus s, TrialStatus t, Stage stage) {
-    return Task.newBuilder().setJobId(s.getJobId()).setTrial(t.getIndex()).setStage(stage).setSpec(s.getSpec())
-        .setSeed(t.getSeed()).setDensity(t.getDensity()).setPlanUri(t.getPlanUri()).setRunUri(t.getRunUri());
+    return Task.newBuilder()
+        .setJobId(s.getJobId())
+        .setTrial(t.getIndex())
+        .setStage(stage)
+        .setSpec(s.getSpec())
+        .setSeed(t.getSeed())
+        .setDensity(t.getDensity())
+        .setPlanUri(t.getPlanUri())
+        .setRunUri(t.getRunUri());
   }
 
   public static String stageName(Stage s) {

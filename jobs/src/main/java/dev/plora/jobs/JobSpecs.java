@@ -20,15 +20,18 @@ import java.util.Set;
 /**
  * Defaults and validation of a {@link JobSpec}. Absent fields take the engine's defaults (the
  * configuration model writes them once); a value given explicitly is checked by the engine's own
- * configuration records and, when wrong, reported by its JobSpec field ({@code training.max_length}).
+ * configuration records and, when wrong, reported by its JobSpec field ({@code
+ * training.max_length}).
  */
 public final class JobSpecs {
   public static final Set<String> EXPORT_FORMATS = Set.of("onnx-merged", "peft", "sparse");
+
   /**
-   * The mesh checkpoints periodically unless told otherwise (the engine's own default is only at the end):
-   * a worker can be replaced mid-training, and resumes from the last checkpoint.
+   * The mesh checkpoints periodically unless told otherwise (the engine's own default is only at
+   * the end): a worker can be replaced mid-training, and resumes from the last checkpoint.
    */
   public static final int MESH_CHECKPOINT_EVERY = 50;
+
   /** A job's trials (seeds × densities) at most. */
   public static final int MAX_TRIALS = 256;
 
@@ -116,8 +119,9 @@ public final class JobSpecs {
   }
 
   /**
-   * Checks a spec (defaults already applied) against the store and the engine's configuration rules:
-   * every input URI allowed and present, every value in range, the strategy known and given what it needs.
+   * Checks a spec (defaults already applied) against the store and the engine's configuration
+   * rules: every input URI allowed and present, every value in range, the strategy known and given
+   * what it needs.
    *
    * @throws InvalidSpecException naming the first offending JobSpec field
    */
@@ -132,7 +136,8 @@ public final class JobSpecs {
       requireFile(store, s.getModel().getTokenizerUri(), "model.tokenizer_uri");
     }
     if (s.getDataset().getTrainUri().isEmpty()) {
-      throw new InvalidSpecException("dataset.train_uri", "is required (a JSONL or CSV file of labelled texts)");
+      throw new InvalidSpecException(
+          "dataset.train_uri", "is required (a JSONL or CSV file of labelled texts)");
     }
     requireFile(store, s.getDataset().getTrainUri(), "dataset.train_uri");
     if (!s.getDataset().getEvalUri().isEmpty()) {
@@ -141,20 +146,28 @@ public final class JobSpecs {
     String kind = s.getStrategy().getKind();
     boolean uniform = kind.equals("uniform");
     if (s.getTrials().getDensitiesCount() > 0 && !uniform) {
-      throw new InvalidSpecException("trials.densities", "only the uniform strategy takes a density per trial; " + kind
-          + " derives its own");
+      throw new InvalidSpecException(
+          "trials.densities",
+          "only the uniform strategy takes a density per trial; " + kind + " derives its own");
     }
     if (uniform && s.getTrials().getDensitiesCount() == 0 && !s.getStrategy().hasDensity()) {
-      throw new InvalidSpecException("strategy.density", "uniform needs a density in (0, 1] (or trials.densities)");
+      throw new InvalidSpecException(
+          "strategy.density", "uniform needs a density in (0, 1] (or trials.densities)");
     }
-    long trials = (long) s.getTrials().getSeedsCount() * Math.max(1, s.getTrials().getDensitiesCount());
+    long trials =
+        (long) s.getTrials().getSeedsCount() * Math.max(1, s.getTrials().getDensitiesCount());
     if (trials > MAX_TRIALS) {
-      throw new InvalidSpecException("trials", trials + " trials (seeds x densities); at most " + MAX_TRIALS);
+      throw new InvalidSpecException(
+          "trials", trials + " trials (seeds x densities); at most " + MAX_TRIALS);
     }
     for (int i = 0; i < s.getExportFormatsCount(); i++) {
       if (!EXPORT_FORMATS.contains(s.getExportFormats(i))) {
-        throw new InvalidSpecException("export_formats[" + i + "]", "unknown format '" + s.getExportFormats(i) + "'; one of "
-            + EXPORT_FORMATS.stream().sorted().toList());
+        throw new InvalidSpecException(
+            "export_formats[" + i + "]",
+            "unknown format '"
+                + s.getExportFormats(i)
+                + "'; one of "
+                + EXPORT_FORMATS.stream().sorted().toList());
       }
     }
     JobConfigs configs = new JobConfigs(s, store);
@@ -182,15 +195,21 @@ public final class JobSpecs {
   private static void requireFile(ArtifactStore store, String uri, String field) {
     Path p = store.resolve(uri, field);
     if (!Files.isRegularFile(p)) {
-      throw new InvalidSpecException(field, "'" + uri + "' does not exist in the artifact store" + (uri.startsWith("file:") ? ""
-          : " (" + store.root() + "); upload it first"));
+      throw new InvalidSpecException(
+          field,
+          "'"
+              + uri
+              + "' does not exist in the artifact store"
+              + (uri.startsWith("file:") ? "" : " (" + store.root() + "); upload it first"));
     }
   }
 
   /** The trial densities of a spec: one per trial density, or the strategy's (dense: 1). */
   static List<Double> densities(JobSpec spec) {
-    return spec.getTrials().getDensitiesCount() > 0 ? spec.getTrials().getDensitiesList()
-        : List.of(spec.getStrategy().getKind().equals("dense") ? 1.0 : spec.getStrategy().getDensity());
+    return spec.getTrials().getDensitiesCount() > 0
+        ? spec.getTrials().getDensitiesList()
+        : List.of(
+            spec.getStrategy().getKind().equals("dense") ? 1.0 : spec.getStrategy().getDensity());
   }
 
   private JobSpecs() {}

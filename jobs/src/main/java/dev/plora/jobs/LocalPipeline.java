@@ -11,8 +11,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * {@code plora run}: the same job, state machine and stage runner as the mesh, in one process without
- * Kafka. Tasks run one after another in the order the machine issues them.
+ * {@code plora run}: the same job, state machine and stage runner as the mesh, in one process
+ * without Kafka. Tasks run one after another in the order the machine issues them.
  */
 public final class LocalPipeline {
   private final ArtifactStore store;
@@ -27,7 +27,11 @@ public final class LocalPipeline {
    * @param statusListener every status the job passes through
    * @throws InvalidSpecException when the spec is invalid (nothing is run)
    */
-  public JobStatus run(String jobId, JobSpec spec, Consumer<JobStatus> statusListener, Consumer<Progress> progress,
+  public JobStatus run(
+      String jobId,
+      JobSpec spec,
+      Consumer<JobStatus> statusListener,
+      Consumer<Progress> progress,
       BooleanSupplier stop) {
     JobSpec full = JobSpecs.withDefaults(spec);
     JobSpecs.validate(full, store);

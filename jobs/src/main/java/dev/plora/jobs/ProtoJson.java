@@ -4,9 +4,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 
-/** Kafka payloads are the {@code plora.v1} messages in proto3 JSON: readable with kcat, one schema. */
+/**
+ * Kafka payloads are the {@code plora.v1} messages in proto3 JSON: readable with kcat, one schema.
+ */
 public final class ProtoJson {
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Printer PRETTY = JsonFormat.printer();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser();
   private static final JsonFormat.Parser LENIENT = JsonFormat.parser().ignoringUnknownFields();
@@ -15,7 +18,8 @@ public final class ProtoJson {
     try {
       return PRINTER.print(m);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + m.getDescriptorForType().getFullName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot print " + m.getDescriptorForType().getFullName() + " as JSON", e);
     }
   }
 
@@ -23,13 +27,14 @@ public final class ProtoJson {
     try {
       return PRETTY.print(m);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("cannot print " + m.getDescriptorForType().getFullName() + " as JSON", e);
+      throw new IllegalStateException(
+          "cannot print " + m.getDescriptorForType().getFullName() + " as JSON", e);
     }
   }
 
   /**
-   * Parses proto3 JSON into a builder of the expected type. Unknown fields are errors, so a misspelt
-   * option is reported instead of silently falling back to its default.
+   * Parses proto3 JSON into a builder of the expected type. Unknown fields are errors, so a
+   * misspelt option is reported instead of silently falling back to its default.
    *
    * @throws IllegalArgumentException naming the message type and what the parser objected to
    */
@@ -37,18 +42,26 @@ public final class ProtoJson {
     return merge(PARSER, json, builder);
   }
 
-  /** As {@link #parse}, but skipping unknown fields: to recover a record's identity when strict parsing failed. */
+  /**
+   * As {@link #parse}, but skipping unknown fields: to recover a record's identity when strict
+   * parsing failed.
+   */
   public static <B extends Message.Builder> B parseLenient(String json, B builder) {
     return merge(LENIENT, json, builder);
   }
 
-  private static <B extends Message.Builder> B merge(JsonFormat.Parser parser, String json, B builder) {
+  private static <B extends Message.Builder> B merge(
+      JsonFormat.Parser parser, String json, B builder) {
     try {
       parser.merge(json, builder);
       return builder;
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new IllegalArgumentException("not a valid " + builder.getDescriptorForType().getFullName() + " in proto3 JSON: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "not a valid "
+              + builder.getDescriptorForType().getFullName()
+              + " in proto3 JSON: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -61,7 +74,8 @@ public final class ProtoJson {
     for (Message m : examples) {
       Message back = parse(print(m), m.newBuilderForType()).build();
       if (!back.equals(m)) {
-        throw new IllegalStateException(m.getDescriptorForType().getFullName() + " does not survive a JSON round trip");
+        throw new IllegalStateException(
+            m.getDescriptorForType().getFullName() + " does not survive a JSON round trip");
       }
     }
   }

@@ -31,8 +31,8 @@ import java.util.function.Consumer;
 /**
  * Runs one {@link Task} through its engine entry point and answers with an {@link Outcome}: the one
  * place where a task becomes engine calls, shared by the workers (over Kafka) and {@code plora run}
- * (in one process). Every stage is idempotent: outputs are named by job and trial, a finished output
- * is reused, and an unfinished training run resumes from its last checkpoint.
+ * (in one process). Every stage is idempotent: outputs are named by job and trial, a finished
+ * output is reused, and an unfinished training run resumes from its last checkpoint.
  */
 public final class StageRunner {
   private final ArtifactStore store;
@@ -44,12 +44,18 @@ public final class StageRunner {
   }
 
   /**
-   * Runs the task. Failures of the job's own making (bad data, a model the engine cannot run) become
-   * a failed outcome with the engine's message; {@code progress} receives training progress.
+   * Runs the task. Failures of the job's own making (bad data, a model the engine cannot run)
+   * become a failed outcome with the engine's message; {@code progress} receives training progress.
    */
-  public Outcome run(Task task, Consumer<dev.plora.proto.v1.Progress> progress, BooleanSupplier stop) {
-    Outcome.Builder o = Outcome.newBuilder().setJobId(task.getJobId()).setTrial(task.getTrial()).setStage(task.getStage())
-        .setAttempt(task.getAttempt()).setWorker(worker);
+  public Outcome run(
+      Task task, Consumer<dev.plora.proto.v1.Progress> progress, BooleanSupplier stop) {
+    Outcome.Builder o =
+        Outcome.newBuilder()
+            .setJobId(task.getJobId())
+            .setTrial(task.getTrial())
+            .setStage(task.getStage())
+            .setAttempt(task.getAttempt())
+            .setWorker(worker);
     try {
       switch (task.getStage()) {
         case STAGE_DISCOVER -> o.setPlanUri(store.uriOf(discover(task)));
@@ -82,7 +88,8 @@ public final class StageRunner {
       // The controls are built against partial-lora's plan for the same seed.
       reference = store.trialDir(task.getJobId(), task.getTrial()).resolve("reference-plan");
       if (!Files.isRegularFile(reference.resolve(MaskPlan.PLAN))) {
-        DiscoverRun.execute(configs.discover("partial-lora", task.getSeed(), null, null), reference);
+        DiscoverRun.execute(
+            configs.discover("partial-lora", task.getSeed(), null, null), reference);
       }
     }
     Double density = kind.equals("uniform") ? task.getDensity() : null;
@@ -96,10 +103,15 @@ public final class StageRunner {
     if (Files.isRegularFile(run.resolve(TrainRun.METRICS))) {
       return run; // finished by an earlier attempt: answer again, the gateway ignores the duplicate
     }
-    RunConfig rc = new JobConfigs(task.getSpec(), store).run(task.getSeed(), plan.masksFile(),
-        plan.rank(null, task.getSpec().getLora().getRank()));
+    RunConfig rc =
+        new JobConfigs(task.getSpec(), store)
+            .run(
+                task.getSeed(),
+                plan.masksFile(),
+                plan.rank(null, task.getSpec().getLora().getRank()));
     boolean resume = Files.isDirectory(run.resolve(TrainRun.CHECKPOINTS));
-    TrainRun.Result r = TrainRun.execute(rc, run, resume, p -> progress.accept(progress(task, p)), stop);
+    TrainRun.Result r =
+        TrainRun.execute(rc, run, resume, p -> progress.accept(progress(task, p)), stop);
     return r.metrics() == null ? null : run;
   }
 
@@ -110,10 +122,17 @@ public final class StageRunner {
     Path data = eval != null ? eval : trainPath(s);
     Metrics m = EvaluateRun.execute(run, data, EvalConfig.DEFAULTS.batchSize());
     RunMetrics trained = readMetrics(run);
-    return TrialMetrics.newBuilder().setAccuracy(m.accuracy()).setMacroF1(m.macroF1()).setMcc(m.mcc())
-        .setExamples(m.examples()).setTrainableParams(trained.trainableParams()).setAdapterParams(trained.adapterParams())
-        .setDenseLoraParams(trained.denseLoraParams()).setReduction(trained.reductionVsDense())
-        .setTrainSeconds(trained.wallSeconds()).build();
+    return TrialMetrics.newBuilder()
+        .setAccuracy(m.accuracy())
+        .setMacroF1(m.macroF1())
+        .setMcc(m.mcc())
+        .setExamples(m.examples())
+        .setTrainableParams(trained.trainableParams())
+        .setAdapterParams(trained.adapterParams())
+        .setDenseLoraParams(trained.denseLoraParams())
+        .setReduction(trained.reductionVsDense())
+        .setTrainSeconds(trained.wallSeconds())
+        .build();
   }
 
   List<ExportArtifact> export(Task task) {
@@ -121,24 +140,44 @@ public final class StageRunner {
     Path run = store.resolve(task.getRunUri(), "run_uri");
     Path dir = store.jobDir(task.getJobId()).resolve("exports");
     Path check = evalPath(s);
-    return s.getExportFormatsList().stream().map(name -> {
-      ExportFormat f = ExportFormat.parse(name);
-      Path out = f == ExportFormat.ONNX_MERGED ? dir.resolve("model.onnx") : dir.resolve(name);
-      ExportRun.Result r = ExportRun.execute(run, f, out, check, true, false);
-      return ExportArtifact.newBuilder().setFormat(name).setUri(store.uriOf(out)).setBytes(r.bytes())
-          .setParityMaxDiff(Double.isNaN(r.parityMaxDiff()) ? 0 : r.parityMaxDiff()).build();
-    }).toList();
+    return s.getExportFormatsList().stream()
+        .map(
+            name -> {
+              ExportFormat f = ExportFormat.parse(name);
+              Path out =
+                  f == ExportFormat.ONNX_MERGED ? dir.resolve("model.onnx") : dir.resolve(name);
+              ExportRun.Result r = ExportRun.execute(run, f, out, check, true, false);
+              return ExportArtifact.newBuilder()
+                  .setFormat(name)
+                  .setUri(store.uriOf(out))
+                  .setBytes(r.bytes())
+                  .setParityMaxDiff(Double.isNaN(r.parityMaxDiff()) ? 0 : r.parityMaxDiff())
+                  .build();
+            })
+        .toList();
   }
 
   private static dev.plora.proto.v1.Progress progress(Task task, Progress p) {
-    return dev.plora.proto.v1.Progress.newBuilder().setJobId(task.getJobId()).setTrial(task.getTrial())
-        .setStage(Stage.STAGE_TRAIN).setStep(p.step()).setTotalSteps(p.totalSteps()).setLoss(p.loss())
-        .setExamplesPerSecond(p.examplesPerSecond()).setEtaSeconds(p.etaSeconds()).setTimeMs(System.currentTimeMillis()).build();
+    return dev.plora.proto.v1.Progress.newBuilder()
+        .setJobId(task.getJobId())
+        .setTrial(task.getTrial())
+        .setStage(Stage.STAGE_TRAIN)
+        .setStep(p.step())
+        .setTotalSteps(p.totalSteps())
+        .setLoss(p.loss())
+        .setExamplesPerSecond(p.examplesPerSecond())
+        .setEtaSeconds(p.etaSeconds())
+        .setTimeMs(System.currentTimeMillis())
+        .build();
   }
 
-  /** The evaluation data, or null when the job has none (it is then evaluated on its training data). */
+  /**
+   * The evaluation data, or null when the job has none (it is then evaluated on its training data).
+   */
   private Path evalPath(JobSpec s) {
-    return s.getDataset().getEvalUri().isEmpty() ? null : store.resolve(s.getDataset().getEvalUri(), "dataset.eval_uri");
+    return s.getDataset().getEvalUri().isEmpty()
+        ? null
+        : store.resolve(s.getDataset().getEvalUri(), "dataset.eval_uri");
   }
 
   private Path trainPath(JobSpec s) {
@@ -149,11 +188,15 @@ public final class StageRunner {
     try {
       return Json.MAPPER.readValue(run.resolve(TrainRun.METRICS).toFile(), RunMetrics.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + run.resolve(TrainRun.METRICS) + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read " + run.resolve(TrainRun.METRICS) + ": " + e.getMessage(), e);
     }
   }
 
-  /** The engine's own message (it names the file, field or value); the exception type when there is none. */
+  /**
+   * The engine's own message (it names the file, field or value); the exception type when there is
+   * none.
+   */
   private static String message(Throwable e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.toString() : m;

@@ -23,21 +23,29 @@ class ArtifactStoreTest {
   void refusesAbsolutePathsDotDotAndOtherSchemes() {
     ArtifactStore store = new ArtifactStore(dir.resolve("store"), false);
     assertThatThrownBy(() -> store.resolve("/etc/passwd", "dataset.train_uri"))
-        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("dataset.train_uri").hasMessageContaining("absolute");
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("dataset.train_uri")
+        .hasMessageContaining("absolute");
     assertThatThrownBy(() -> store.resolve("uploads/../../secret", "model.model_uri"))
-        .hasMessageContaining("model.model_uri").hasMessageContaining("'..'");
+        .hasMessageContaining("model.model_uri")
+        .hasMessageContaining("'..'");
     assertThatThrownBy(() -> store.resolve("s3://bucket/x", "dataset.eval_uri"))
-        .hasMessageContaining("dataset.eval_uri").hasMessageContaining("only store-relative");
-    assertThatThrownBy(() -> store.resolve("", "dataset.train_uri")).hasMessageContaining("is empty");
+        .hasMessageContaining("dataset.eval_uri")
+        .hasMessageContaining("only store-relative");
+    assertThatThrownBy(() -> store.resolve("", "dataset.train_uri"))
+        .hasMessageContaining("is empty");
   }
 
   @Test
   void fileUrisOnlyWhenEnabled() {
     Path host = dir.resolve("host.jsonl");
     String uri = host.toUri().toString();
-    assertThatThrownBy(() -> new ArtifactStore(dir.resolve("a"), false).resolve(uri, "dataset.train_uri"))
-        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("file: URIs are disabled");
-    assertThat(new ArtifactStore(dir.resolve("b"), true).resolve(uri, "dataset.train_uri")).isEqualTo(host);
+    assertThatThrownBy(
+            () -> new ArtifactStore(dir.resolve("a"), false).resolve(uri, "dataset.train_uri"))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("file: URIs are disabled");
+    assertThat(new ArtifactStore(dir.resolve("b"), true).resolve(uri, "dataset.train_uri"))
+        .isEqualTo(host);
   }
 
   @Test

@@ -15,19 +15,31 @@ import dev.plora.proto.v1.TrialsSpec;
 import org.junit.jupiter.api.Test;
 
 class JobMachineTest {
-  private static final JobSpec SPEC = JobSpecs.withDefaults(JobSpec.newBuilder()
-      .setDataset(DatasetSpec.newBuilder().setTrainUri("t.jsonl"))
-      .setStrategy(StrategySpec.newBuilder().setKind("uniform"))
-      .setTrials(TrialsSpec.newBuilder().addSeeds(1).addSeeds(2).addDensities(0.5)).build());
+  private static final JobSpec SPEC =
+      JobSpecs.withDefaults(
+          JobSpec.newBuilder()
+              .setDataset(DatasetSpec.newBuilder().setTrainUri("t.jsonl"))
+              .setStrategy(StrategySpec.newBuilder().setKind("uniform"))
+              .setTrials(TrialsSpec.newBuilder().addSeeds(1).addSeeds(2).addDensities(0.5))
+              .build());
 
   private static Outcome ok(int trial, Stage stage) {
-    Outcome.Builder o = Outcome.newBuilder().setJobId("j").setTrial(trial).setStage(stage).setOk(true);
+    Outcome.Builder o =
+        Outcome.newBuilder().setJobId("j").setTrial(trial).setStage(stage).setOk(true);
     switch (stage) {
       case STAGE_DISCOVER -> o.setPlanUri("jobs/j/trial-" + trial + "/plan");
       case STAGE_TRAIN -> o.setRunUri("jobs/j/trial-" + trial + "/run");
-      case STAGE_EVALUATE -> o.setMetrics(TrialMetrics.newBuilder().setAccuracy(trial == 1 ? 0.9 : 0.8).setTrainableParams(100));
-      case STAGE_EXPORT -> o.addExports(ExportArtifact.newBuilder().setFormat("onnx-merged").setUri("jobs/j/exports/model.onnx"));
-      default -> { }
+      case STAGE_EVALUATE ->
+          o.setMetrics(
+              TrialMetrics.newBuilder()
+                  .setAccuracy(trial == 1 ? 0.9 : 0.8)
+                  .setTrainableParams(100));
+      case STAGE_EXPORT ->
+          o.addExports(
+              ExportArtifact.newBuilder()
+                  .setFormat("onnx-merged")
+                  .setUri("jobs/j/exports/model.onnx"));
+      default -> {}
     }
     return o.build();
   }
@@ -36,34 +48,48 @@ class JobMachineTest {
   void aJobWalksEveryTrialThroughTheStagesAndExportsTheBest() {
     JobMachine.Step s = JobMachine.start("j", SPEC, 1);
     assertThat(s.status().getTrialsCount()).isEqualTo(2);
-    assertThat(s.tasks()).extracting(Task::getStage).containsExactly(Stage.STAGE_DISCOVER, Stage.STAGE_DISCOVER);
+    assertThat(s.tasks())
+        .extracting(Task::getStage)
+        .containsExactly(Stage.STAGE_DISCOVER, Stage.STAGE_DISCOVER);
     assertThat(s.tasks()).extracting(Task::getSeed).containsExactly(1L, 2L);
     assertThat(s.tasks()).extracting(Task::getDensity).containsExactly(0.5, 0.5);
 
     s = JobMachine.apply(s.status(), ok(0, Stage.STAGE_DISCOVER), 2);
-    assertThat(s.tasks()).singleElement().satisfies(t -> {
-      assertThat(t.getStage()).isEqualTo(Stage.STAGE_TRAIN);
-      assertThat(t.getPlanUri()).isEqualTo("jobs/j/trial-0/plan");
-    });
-    assertThat(s.status().getState()).isEqualTo(JobState.JOB_STATE_DISCOVERING); // trial 1 is still discovering
+    assertThat(s.tasks())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getStage()).isEqualTo(Stage.STAGE_TRAIN);
+              assertThat(t.getPlanUri()).isEqualTo("jobs/j/trial-0/plan");
+            });
+    assertThat(s.status().getState())
+        .isEqualTo(JobState.JOB_STATE_DISCOVERING); // trial 1 is still discovering
     s = JobMachine.apply(s.status(), ok(1, Stage.STAGE_DISCOVER), 3);
     assertThat(s.status().getState()).isEqualTo(JobState.JOB_STATE_TRAINING);
     for (int trial = 0; trial < 2; trial++) {
       s = JobMachine.apply(s.status(), ok(trial, Stage.STAGE_TRAIN), 4);
-      assertThat(s.tasks()).singleElement().extracting(Task::getRunUri).isEqualTo("jobs/j/trial-" + trial + "/run");
+      assertThat(s.tasks())
+          .singleElement()
+          .extracting(Task::getRunUri)
+          .isEqualTo("jobs/j/trial-" + trial + "/run");
     }
     s = JobMachine.apply(s.status(), ok(0, Stage.STAGE_EVALUATE), 5);
     assertThat(s.tasks()).isEmpty(); // waits for every trial
     s = JobMachine.apply(s.status(), ok(1, Stage.STAGE_EVALUATE), 6);
     assertThat(s.status().getBestTrial()).isEqualTo(1);
-    assertThat(s.tasks()).singleElement().satisfies(t -> {
-      assertThat(t.getStage()).isEqualTo(Stage.STAGE_EXPORT);
-      assertThat(t.getTrial()).isEqualTo(1);
-    });
+    assertThat(s.tasks())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getStage()).isEqualTo(Stage.STAGE_EXPORT);
+              assertThat(t.getTrial()).isEqualTo(1);
+            });
     assertThat(s.status().getState()).isEqualTo(JobState.JOB_STATE_EXPORTING);
     s = JobMachine.apply(s.status(), ok(1, Stage.STAGE_EXPORT), 7);
     assertThat(s.status().getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-    assertThat(s.status().getExportsList()).extracting(ExportArtifact::getUri).containsExactly("jobs/j/exports/model.onnx");
+    assertThat(s.status().getExportsList())
+        .extracting(ExportArtifact::getUri)
+        .containsExactly("jobs/j/exports/model.onnx");
     assertThat(s.status().getUpdatedMs()).isEqualTo(7);
   }
 
@@ -75,18 +101,28 @@ class JobMachineTest {
     assertThat(again.changed()).isFalse();
     assertThat(again.tasks()).isEmpty();
     assertThat(again.status()).isEqualTo(after.status());
-    assertThat(JobMachine.apply(after.status(), ok(1, Stage.STAGE_TRAIN), 3).changed()).isFalse(); // trial 1 not discovered
-    assertThat(JobMachine.apply(after.status(), ok(7, Stage.STAGE_DISCOVER), 3).changed()).isFalse(); // no such trial
+    assertThat(JobMachine.apply(after.status(), ok(1, Stage.STAGE_TRAIN), 3).changed())
+        .isFalse(); // trial 1 not discovered
+    assertThat(JobMachine.apply(after.status(), ok(7, Stage.STAGE_DISCOVER), 3).changed())
+        .isFalse(); // no such trial
   }
 
   @Test
   void aFailedStageFailsTheJobWithItsReasonAndLaterOutcomesAreIgnored() {
     JobMachine.Step s = JobMachine.start("j", SPEC, 1);
-    Outcome failed = Outcome.newBuilder().setJobId("j").setTrial(1).setStage(Stage.STAGE_DISCOVER).setOk(false)
-        .setError("label 'spam' has 3 examples; few-shot needs 16").build();
+    Outcome failed =
+        Outcome.newBuilder()
+            .setJobId("j")
+            .setTrial(1)
+            .setStage(Stage.STAGE_DISCOVER)
+            .setOk(false)
+            .setError("label 'spam' has 3 examples; few-shot needs 16")
+            .build();
     s = JobMachine.apply(s.status(), failed, 2);
     assertThat(s.status().getState()).isEqualTo(JobState.JOB_STATE_FAILED);
-    assertThat(s.status().getReason()).isEqualTo("trial 1 (seed 2) failed at discover: label 'spam' has 3 examples; few-shot needs 16");
+    assertThat(s.status().getReason())
+        .isEqualTo(
+            "trial 1 (seed 2) failed at discover: label 'spam' has 3 examples; few-shot needs 16");
     assertThat(JobMachine.apply(s.status(), ok(0, Stage.STAGE_DISCOVER), 3).changed()).isFalse();
   }
 

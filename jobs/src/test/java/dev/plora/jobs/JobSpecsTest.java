@@ -25,7 +25,10 @@ class JobSpecsTest {
   }
 
   private JobSpec valid() {
-    return JobSpecs.withDefaults(JobSpec.newBuilder().setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/train.jsonl")).build());
+    return JobSpecs.withDefaults(
+        JobSpec.newBuilder()
+            .setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/train.jsonl"))
+            .build());
   }
 
   @Test
@@ -48,37 +51,72 @@ class JobSpecsTest {
 
   @Test
   void everyOutOfRangeFieldIsNamed() {
-    List<Object[]> cases = List.of(
-        bad(b -> b.setLora(b.getLora().toBuilder().setRank(-1)), "lora.rank"),
-        bad(b -> b.setLora(b.getLora().toBuilder().setDropout(1.0)), "lora.dropout"),
-        bad(b -> b.setStrategy(b.getStrategy().toBuilder().setKind("magic")), "strategy.kind"),
-        bad(b -> b.setStrategy(b.getStrategy().toBuilder().setTau(1.5)), "strategy.tau"),
-        bad(b -> b.setStrategy(b.getStrategy().toBuilder().setFewShot(-2)), "strategy.few_shot"),
-        bad(b -> b.setStrategy(b.getStrategy().toBuilder().setDensity(1.5)), "strategy.density"),
-        bad(b -> b.setStrategy(b.getStrategy().toBuilder().setPruneFraction(1.0)), "strategy.prune_fraction"),
-        bad(b -> b.setStrategy(b.getStrategy().toBuilder().setKind("uniform").setDensity(0)), "strategy.density"),
-        bad(b -> b.setStrategy(b.getStrategy().toBuilder().setKind("uniform")).setTrials(b.getTrials().toBuilder().addDensities(-0.1)),
-            "trials.densities[0]"),
-        bad(b -> b.setTrials(b.getTrials().toBuilder().addDensities(0.5)), "trials.densities"),
-        bad(b -> b.setTraining(b.getTraining().toBuilder().setEpochs(-1)), "training.epochs"),
-        bad(b -> b.setTraining(b.getTraining().toBuilder().setLearningRate(-2)), "training.learning_rate"),
-        // Explicit zeros are values, not "the default": each is checked and refused where 0 is out of range.
-        bad(b -> b.setLora(b.getLora().toBuilder().setRank(0)), "lora.rank"),
-        bad(b -> b.setLora(b.getLora().toBuilder().setAlpha(0)), "lora.alpha"),
-        bad(b -> b.setTraining(b.getTraining().toBuilder().setMaxLength(0)), "training.max_length"),
-        bad(b -> b.setTraining(b.getTraining().toBuilder().setEpochs(0)), "training.epochs"),
-        bad(b -> b.setTraining(b.getTraining().toBuilder().setBatchSize(0)), "training.batch_size"),
-        bad(b -> b.setStrategy(b.getStrategy().toBuilder().setTau(0)), "strategy.tau"),
-        bad(b -> b.setStrategy(b.getStrategy().toBuilder().setSparseLrScaling("sometimes")), "strategy.sparse_lr_scaling"),
-        bad(b -> b.setTraining(b.getTraining().toBuilder().setCheckpointEvery(-5)), "training.checkpoint_every"),
-        bad(b -> b.setTraining(b.getTraining().toBuilder().setDevice("tpu")), "training.device"),
-        bad(b -> b.clearExportFormats().addExportFormats("gguf"), "export_formats[0]"),
-        bad(b -> b.setDataset(b.getDataset().toBuilder().setTrainUri("")), "dataset.train_uri"),
-        bad(b -> b.setDataset(b.getDataset().toBuilder().setTrainUri("uploads/missing.jsonl")), "dataset.train_uri"),
-        bad(b -> b.setDataset(b.getDataset().toBuilder().setEvalUri("../eval.jsonl")), "dataset.eval_uri"),
-        bad(b -> b.setModel(b.getModel().toBuilder().setModelUri(dir.resolve("model.onnx").toUri().toString())), "model.model_uri"));
+    List<Object[]> cases =
+        List.of(
+            bad(b -> b.setLora(b.getLora().toBuilder().setRank(-1)), "lora.rank"),
+            bad(b -> b.setLora(b.getLora().toBuilder().setDropout(1.0)), "lora.dropout"),
+            bad(b -> b.setStrategy(b.getStrategy().toBuilder().setKind("magic")), "strategy.kind"),
+            bad(b -> b.setStrategy(b.getStrategy().toBuilder().setTau(1.5)), "strategy.tau"),
+            bad(
+                b -> b.setStrategy(b.getStrategy().toBuilder().setFewShot(-2)),
+                "strategy.few_shot"),
+            bad(
+                b -> b.setStrategy(b.getStrategy().toBuilder().setDensity(1.5)),
+                "strategy.density"),
+            bad(
+                b -> b.setStrategy(b.getStrategy().toBuilder().setPruneFraction(1.0)),
+                "strategy.prune_fraction"),
+            bad(
+                b -> b.setStrategy(b.getStrategy().toBuilder().setKind("uniform").setDensity(0)),
+                "strategy.density"),
+            bad(
+                b ->
+                    b.setStrategy(b.getStrategy().toBuilder().setKind("uniform"))
+                        .setTrials(b.getTrials().toBuilder().addDensities(-0.1)),
+                "trials.densities[0]"),
+            bad(b -> b.setTrials(b.getTrials().toBuilder().addDensities(0.5)), "trials.densities"),
+            bad(b -> b.setTraining(b.getTraining().toBuilder().setEpochs(-1)), "training.epochs"),
+            bad(
+                b -> b.setTraining(b.getTraining().toBuilder().setLearningRate(-2)),
+                "training.learning_rate"),
+            // Explicit zeros are values, not "the default": each is checked and refused where 0 is
+            // out of range.
+            bad(b -> b.setLora(b.getLora().toBuilder().setRank(0)), "lora.rank"),
+            bad(b -> b.setLora(b.getLora().toBuilder().setAlpha(0)), "lora.alpha"),
+            bad(
+                b -> b.setTraining(b.getTraining().toBuilder().setMaxLength(0)),
+                "training.max_length"),
+            bad(b -> b.setTraining(b.getTraining().toBuilder().setEpochs(0)), "training.epochs"),
+            bad(
+                b -> b.setTraining(b.getTraining().toBuilder().setBatchSize(0)),
+                "training.batch_size"),
+            bad(b -> b.setStrategy(b.getStrategy().toBuilder().setTau(0)), "strategy.tau"),
+            bad(
+                b -> b.setStrategy(b.getStrategy().toBuilder().setSparseLrScaling("sometimes")),
+                "strategy.sparse_lr_scaling"),
+            bad(
+                b -> b.setTraining(b.getTraining().toBuilder().setCheckpointEvery(-5)),
+                "training.checkpoint_every"),
+            bad(
+                b -> b.setTraining(b.getTraining().toBuilder().setDevice("tpu")),
+                "training.device"),
+            bad(b -> b.clearExportFormats().addExportFormats("gguf"), "export_formats[0]"),
+            bad(b -> b.setDataset(b.getDataset().toBuilder().setTrainUri("")), "dataset.train_uri"),
+            bad(
+                b -> b.setDataset(b.getDataset().toBuilder().setTrainUri("uploads/missing.jsonl")),
+                "dataset.train_uri"),
+            bad(
+                b -> b.setDataset(b.getDataset().toBuilder().setEvalUri("../eval.jsonl")),
+                "dataset.eval_uri"),
+            bad(
+                b ->
+                    b.setModel(
+                        b.getModel().toBuilder()
+                            .setModelUri(dir.resolve("model.onnx").toUri().toString())),
+                "model.model_uri"));
     for (Object[] c : cases) {
-      assertThatThrownBy(() -> JobSpecs.validate(JobSpecs.withDefaults((JobSpec) c[0]), store)).as((String) c[1])
+      assertThatThrownBy(() -> JobSpecs.validate(JobSpecs.withDefaults((JobSpec) c[0]), store))
+          .as((String) c[1])
           .isInstanceOf(InvalidSpecException.class)
           .satisfies(e -> assertThat(((InvalidSpecException) e).field()).isEqualTo(c[1]));
     }
@@ -86,17 +124,28 @@ class JobSpecsTest {
 
   /** The change applied to a minimal spec before defaults, as a user would write it. */
   private Object[] bad(UnaryOperator<JobSpec.Builder> change, String field) {
-    JobSpec minimal = JobSpec.newBuilder().setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/train.jsonl")).build();
+    JobSpec minimal =
+        JobSpec.newBuilder()
+            .setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/train.jsonl"))
+            .build();
     return new Object[] {change.apply(minimal.toBuilder()).build(), field};
   }
 
   @Test
   void anAbsentFieldAndAnExplicitZeroDiffer() {
-    JobSpec absent = JobSpecs.withDefaults(JobSpec.newBuilder().setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/train.jsonl"))
-        .build());
+    JobSpec absent =
+        JobSpecs.withDefaults(
+            JobSpec.newBuilder()
+                .setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/train.jsonl"))
+                .build());
     assertThat(absent.getTraining().getMaxLength()).isEqualTo(128);
-    JobSpec zero = JobSpecs.withDefaults(absent.toBuilder().setTraining(absent.getTraining().toBuilder().setMaxLength(0)).build());
+    JobSpec zero =
+        JobSpecs.withDefaults(
+            absent.toBuilder()
+                .setTraining(absent.getTraining().toBuilder().setMaxLength(0))
+                .build());
     assertThat(zero.getTraining().getMaxLength()).isZero();
-    assertThatThrownBy(() -> JobSpecs.validate(zero, store)).hasMessage("training.max_length: must be in [2, 8192], got 0");
+    assertThatThrownBy(() -> JobSpecs.validate(zero, store))
+        .hasMessage("training.max_length: must be in [2, 8192], got 0");
   }
 }

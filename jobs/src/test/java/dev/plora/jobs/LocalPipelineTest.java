@@ -23,18 +23,33 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** plora run's pipeline: the mesh's state machine and stage runner in one process, on a tiny model. */
+/**
+ * plora run's pipeline: the mesh's state machine and stage runner in one process, on a tiny model.
+ */
 class LocalPipelineTest {
   @TempDir Path dir;
 
   static JobSpec tinySpec(String strategy) {
     return JobSpec.newBuilder()
-        .setModel(ModelSpec.newBuilder().setModelUri("uploads/tiny/model.onnx").setTokenizerUri("uploads/tiny/tokenizer.json"))
-        .setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/tiny/train.jsonl").setEvalUri("uploads/tiny/eval.jsonl"))
+        .setModel(
+            ModelSpec.newBuilder()
+                .setModelUri("uploads/tiny/model.onnx")
+                .setTokenizerUri("uploads/tiny/tokenizer.json"))
+        .setDataset(
+            DatasetSpec.newBuilder()
+                .setTrainUri("uploads/tiny/train.jsonl")
+                .setEvalUri("uploads/tiny/eval.jsonl"))
         .setLora(LoraSpec.newBuilder().setRank(4))
         .setStrategy(StrategySpec.newBuilder().setKind(strategy).setFewShot(4))
-        .setTraining(TrainingSpec.newBuilder().setEpochs(2).setBatchSize(8).setMaxLength(16).setCheckpointEvery(2))
-        .addExportFormats("onnx-merged").addExportFormats("peft").build();
+        .setTraining(
+            TrainingSpec.newBuilder()
+                .setEpochs(2)
+                .setBatchSize(8)
+                .setMaxLength(16)
+                .setCheckpointEvery(2))
+        .addExportFormats("onnx-merged")
+        .addExportFormats("peft")
+        .build();
   }
 
   @Test
@@ -43,38 +58,65 @@ class LocalPipelineTest {
     TinyJob.write(store.root().resolve("uploads/tiny"), 32);
     List<JobState> states = new ArrayList<>();
     List<Progress> progress = new ArrayList<>();
-    JobStatus end = new LocalPipeline(store).run("run-1", tinySpec("partial-lora"), s -> states.add(s.getState()), progress::add,
-        () -> false);
+    JobStatus end =
+        new LocalPipeline(store)
+            .run(
+                "run-1",
+                tinySpec("partial-lora"),
+                s -> states.add(s.getState()),
+                progress::add,
+                () -> false);
 
     assertThat(end.getState()).as(end.getReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-    assertThat(states).containsSubsequence(JobState.JOB_STATE_DISCOVERING, JobState.JOB_STATE_TRAINING,
-        JobState.JOB_STATE_EVALUATING, JobState.JOB_STATE_EXPORTING, JobState.JOB_STATE_SUCCEEDED);
+    assertThat(states)
+        .containsSubsequence(
+            JobState.JOB_STATE_DISCOVERING,
+            JobState.JOB_STATE_TRAINING,
+            JobState.JOB_STATE_EVALUATING,
+            JobState.JOB_STATE_EXPORTING,
+            JobState.JOB_STATE_SUCCEEDED);
     assertThat(progress).isNotEmpty().last().satisfies(p -> assertThat(p.getStep()).isEqualTo(8));
     var m = end.getTrials(0).getMetrics();
     assertThat(m.getExamples()).isEqualTo(16);
-    assertThat(m.getAdapterParams()).isPositive().isLessThan(m.getDenseLoraParams()); // partial-lora is sparse
+    assertThat(m.getAdapterParams())
+        .isPositive()
+        .isLessThan(m.getDenseLoraParams()); // partial-lora is sparse
     assertThat(end.getExportsList()).hasSize(2);
     Path onnx = store.root().resolve(end.getExports(0).getUri());
     assertThat(end.getExports(0).getParityMaxDiff()).isLessThan(1e-4);
     float[] p = TinyJob.ortProbabilities(onnx);
     assertThat(p).hasSize(2);
     assertThat(p[0] + p[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
-    assertThat(Files.isRegularFile(store.root().resolve(end.getExports(1).getUri()).resolve("adapter_config.json"))).isTrue();
+    assertThat(
+            Files.isRegularFile(
+                store.root().resolve(end.getExports(1).getUri()).resolve("adapter_config.json")))
+        .isTrue();
   }
 
   @Test
   void aRepeatedTrainTaskAnswersFromTheFinishedRunWithoutTrainingAgain() throws Exception {
     ArtifactStore store = new ArtifactStore(dir.resolve("store"), false);
     TinyJob.write(store.root().resolve("uploads/tiny"), 16);
-    JobSpec spec = JobSpecs.withDefaults(tinySpec("uniform").toBuilder()
-        .setStrategy(StrategySpec.newBuilder().setKind("uniform").setDensity(0.5)).build());
+    JobSpec spec =
+        JobSpecs.withDefaults(
+            tinySpec("uniform").toBuilder()
+                .setStrategy(StrategySpec.newBuilder().setKind("uniform").setDensity(0.5))
+                .build());
     StageRunner runner = new StageRunner(store, "test");
-    Task discover = Task.newBuilder().setJobId("j").setTrial(0).setStage(Stage.STAGE_DISCOVER).setSpec(spec).setSeed(1)
-        .setDensity(0.5).build();
-    Outcome planned = runner.run(discover, p -> { }, () -> false);
+    Task discover =
+        Task.newBuilder()
+            .setJobId("j")
+            .setTrial(0)
+            .setStage(Stage.STAGE_DISCOVER)
+            .setSpec(spec)
+            .setSeed(1)
+            .setDensity(0.5)
+            .build();
+    Outcome planned = runner.run(discover, p -> {}, () -> false);
     assertThat(planned.getOk()).as(planned.getError()).isTrue();
-    Task train = discover.toBuilder().setStage(Stage.STAGE_TRAIN).setPlanUri(planned.getPlanUri()).build();
-    Outcome first = runner.run(train, p -> { }, () -> false);
+    Task train =
+        discover.toBuilder().setStage(Stage.STAGE_TRAIN).setPlanUri(planned.getPlanUri()).build();
+    Outcome first = runner.run(train, p -> {}, () -> false);
     assertThat(first.getOk()).as(first.getError()).isTrue();
     Path adapter = store.root().resolve(first.getRunUri()).resolve("adapter.safetensors");
     FileTime written = Files.getLastModifiedTime(adapter);
@@ -91,9 +133,19 @@ class LocalPipelineTest {
     TinyJob.write(store.root().resolve("uploads/tiny"), 32);
     JobSpec spec = JobSpecs.withDefaults(tinySpec("dense"));
     StageRunner runner = new StageRunner(store, "test");
-    Task discover = Task.newBuilder().setJobId("j").setTrial(0).setStage(Stage.STAGE_DISCOVER).setSpec(spec).setSeed(1).build();
-    Task train = discover.toBuilder().setStage(Stage.STAGE_TRAIN).setPlanUri(runner.run(discover, p -> { }, () -> false)
-        .getPlanUri()).build();
+    Task discover =
+        Task.newBuilder()
+            .setJobId("j")
+            .setTrial(0)
+            .setStage(Stage.STAGE_DISCOVER)
+            .setSpec(spec)
+            .setSeed(1)
+            .build();
+    Task train =
+        discover.toBuilder()
+            .setStage(Stage.STAGE_TRAIN)
+            .setPlanUri(runner.run(discover, p -> {}, () -> false).getPlanUri())
+            .build();
     List<Progress> first = new ArrayList<>();
     Outcome stopped = runner.run(train, first::add, () -> first.size() >= 5);
     assertThat(stopped.getOk()).isFalse();
@@ -110,9 +162,11 @@ class LocalPipelineTest {
   void anEngineErrorFailsTheJobWithAReasonTheUserCanActOn() throws Exception {
     ArtifactStore store = new ArtifactStore(dir.resolve("store"), false);
     TinyJob.write(store.root().resolve("uploads/tiny"), 16);
-    JobSpec spec = tinySpec("partial-lora").toBuilder().setStrategy(StrategySpec.newBuilder().setKind("partial-lora").setFewShot(50))
-        .build();
-    JobStatus end = new LocalPipeline(store).run("r", spec, s -> { }, p -> { }, () -> false);
+    JobSpec spec =
+        tinySpec("partial-lora").toBuilder()
+            .setStrategy(StrategySpec.newBuilder().setKind("partial-lora").setFewShot(50))
+            .build();
+    JobStatus end = new LocalPipeline(store).run("r", spec, s -> {}, p -> {}, () -> false);
     assertThat(end.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
     assertThat(end.getReason()).startsWith("trial 0 (seed 42) failed at discover: ").contains("50");
   }
@@ -120,8 +174,11 @@ class LocalPipelineTest {
   @Test
   void anInvalidSpecRunsNothing() {
     ArtifactStore store = new ArtifactStore(dir.resolve("store"), false);
-    assertThatThrownBy(() -> new LocalPipeline(store).run("r", tinySpec("dense"), s -> { }, p -> { }, () -> false))
-        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("model.model_uri");
+    assertThatThrownBy(
+            () ->
+                new LocalPipeline(store).run("r", tinySpec("dense"), s -> {}, p -> {}, () -> false))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("model.model_uri");
     assertThat(Files.exists(store.root().resolve("jobs"))).isFalse();
   }
 }

@@ -11,26 +11,44 @@ import org.junit.jupiter.api.Test;
 class ProtoJsonTest {
   @Test
   void roundTripsAndReadsBothFieldNameStyles() {
-    JobSpec spec = JobSpec.newBuilder().setClientJobId("c-1").setLora(LoraSpec.newBuilder().setRank(4).addTargets("query")).build();
+    JobSpec spec =
+        JobSpec.newBuilder()
+            .setClientJobId("c-1")
+            .setLora(LoraSpec.newBuilder().setRank(4).addTargets("query"))
+            .build();
     String json = ProtoJson.print(spec);
-    assertThat(json).isEqualTo("{\"clientJobId\":\"c-1\",\"lora\":{\"rank\":4,\"targets\":[\"query\"]}}");
+    assertThat(json)
+        .isEqualTo("{\"clientJobId\":\"c-1\",\"lora\":{\"rank\":4,\"targets\":[\"query\"]}}");
     assertThat(ProtoJson.parse(json, JobSpec.newBuilder()).build()).isEqualTo(spec);
-    assertThat(ProtoJson.parse("{\"client_job_id\":\"c-1\",\"lora\":{\"rank\":4,\"targets\":[\"query\"]}}", JobSpec.newBuilder())
-        .build()).isEqualTo(spec);
+    assertThat(
+            ProtoJson.parse(
+                    "{\"client_job_id\":\"c-1\",\"lora\":{\"rank\":4,\"targets\":[\"query\"]}}",
+                    JobSpec.newBuilder())
+                .build())
+        .isEqualTo(spec);
   }
 
   @Test
   void unknownFieldsAndBrokenJsonAreErrorsNamingTheMessage() {
     assertThatThrownBy(() -> ProtoJson.parse("{\"lora\":{\"rnak\":4}}", JobSpec.newBuilder()))
-        .hasMessageContaining("plora.v1.JobSpec").hasMessageContaining("rnak");
-    assertThatThrownBy(() -> ProtoJson.parse("not json", JobSpec.newBuilder())).hasMessageContaining("plora.v1.JobSpec");
+        .hasMessageContaining("plora.v1.JobSpec")
+        .hasMessageContaining("rnak");
+    assertThatThrownBy(() -> ProtoJson.parse("not json", JobSpec.newBuilder()))
+        .hasMessageContaining("plora.v1.JobSpec");
   }
 
   @Test
   void warmUpChecksThatEachExampleSurvivesTheRoundTrip() {
     CodecWarmUp.run(); // every mesh message, filled in
-    JobSpec withUnknown = JobSpec.newBuilder().setClientJobId("c-1").setUnknownFields(UnknownFieldSet.newBuilder()
-        .addField(999, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build();
-    assertThatThrownBy(() -> ProtoJson.warmUp(withUnknown)).hasMessageContaining("plora.v1.JobSpec does not survive");
+    JobSpec withUnknown =
+        JobSpec.newBuilder()
+            .setClientJobId("c-1")
+            .setUnknownFields(
+                UnknownFieldSet.newBuilder()
+                    .addField(999, UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                    .build())
+            .build();
+    assertThatThrownBy(() -> ProtoJson.warmUp(withUnknown))
+        .hasMessageContaining("plora.v1.JobSpec does not survive");
   }
 }

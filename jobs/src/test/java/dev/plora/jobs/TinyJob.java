@@ -17,15 +17,21 @@ import java.util.Map;
 
 /**
  * Test fixture shared with the stack tests: a tiny generated BERT (with the default model's real
- * tokenizer) and a small two-label dataset, plus an ONNX Runtime check of an exported model that uses
- * ONNX Runtime's own API, not plora's.
+ * tokenizer) and a small two-label dataset, plus an ONNX Runtime check of an exported model that
+ * uses ONNX Runtime's own API, not plora's.
  */
 public final class TinyJob {
-  /** Writes model.onnx, tokenizer.json, train.jsonl (n examples) and eval.jsonl (16) into {@code dir}. */
+  /**
+   * Writes model.onnx, tokenizer.json, train.jsonl (n examples) and eval.jsonl (16) into {@code
+   * dir}.
+   */
   public static Path write(Path dir, int trainExamples) throws IOException {
     Files.createDirectories(dir);
     new TinyBert(30522, 16, 2, 1, 32, 64, 14, false, 1).build().save(dir.resolve("model.onnx"));
-    Files.copy(DefaultModel.tokenizer(), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        DefaultModel.tokenizer(),
+        dir.resolve("tokenizer.json"),
+        StandardCopyOption.REPLACE_EXISTING);
     Files.write(dir.resolve("train.jsonl"), lines(trainExamples, 0));
     Files.write(dir.resolve("eval.jsonl"), lines(16, 1000));
     return dir;
@@ -34,8 +40,10 @@ public final class TinyJob {
   private static List<String> lines(int n, int offset) {
     List<String> out = new ArrayList<>();
     for (int i = offset; i < offset + n; i++) {
-      out.add(i % 2 == 0 ? "{\"text\": \"a wonderful stay " + i + "\", \"label\": \"pos\"}"
-          : "{\"text\": \"an awful stay " + i + "\", \"label\": \"neg\"}");
+      out.add(
+          i % 2 == 0
+              ? "{\"text\": \"a wonderful stay " + i + "\", \"label\": \"pos\"}"
+              : "{\"text\": \"an awful stay " + i + "\", \"label\": \"neg\"}");
     }
     return out;
   }
@@ -50,8 +58,10 @@ public final class TinyJob {
       Map<String, OnnxTensor> feeds = new HashMap<>();
       long[][] ids = {{101, 1037, 6919, 2994, 102}};
       for (Map.Entry<String, NodeInfo> in : session.getInputInfo().entrySet()) {
-        long[][] v = in.getKey().contains("mask") ? new long[][] {{1, 1, 1, 1, 1}}
-            : in.getKey().contains("type") ? new long[][] {{0, 0, 0, 0, 0}} : ids;
+        long[][] v =
+            in.getKey().contains("mask")
+                ? new long[][] {{1, 1, 1, 1, 1}}
+                : in.getKey().contains("type") ? new long[][] {{0, 0, 0, 0, 0}} : ids;
         feeds.put(in.getKey(), OnnxTensor.createTensor(env, v));
       }
       try (OrtSession.Result r = session.run(feeds)) {

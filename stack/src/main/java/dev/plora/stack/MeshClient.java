@@ -24,7 +24,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A gRPC client of the gateway: the CLI's {@code submit}, {@code watch}, {@code status} and uploads. */
+/**
+ * A gRPC client of the gateway: the CLI's {@code submit}, {@code watch}, {@code status} and
+ * uploads.
+ */
 public final class MeshClient implements AutoCloseable {
   private static final int CHUNK = 256 * 1024;
 
@@ -39,19 +42,24 @@ public final class MeshClient implements AutoCloseable {
   }
 
   public JobStatus submit(JobSpec spec) {
-    return jobs.withDeadlineAfter(60, TimeUnit.SECONDS).submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
+    return jobs.withDeadlineAfter(60, TimeUnit.SECONDS)
+        .submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
   }
 
   public JobStatus get(String jobId) {
-    return jobs.withDeadlineAfter(30, TimeUnit.SECONDS).getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+    return jobs.withDeadlineAfter(30, TimeUnit.SECONDS)
+        .getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
   }
 
   public List<JobStatus> list() {
-    return jobs.withDeadlineAfter(30, TimeUnit.SECONDS).listJobs(ListJobsRequest.getDefaultInstance()).getJobsList();
+    return jobs.withDeadlineAfter(30, TimeUnit.SECONDS)
+        .listJobs(ListJobsRequest.getDefaultInstance())
+        .getJobsList();
   }
 
   public JobStatus cancel(String jobId) {
-    return jobs.withDeadlineAfter(30, TimeUnit.SECONDS).cancelJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+    return jobs.withDeadlineAfter(30, TimeUnit.SECONDS)
+        .cancelJob(GetJobRequest.newBuilder().setJobId(jobId).build());
   }
 
   /** The job's status, then its events until it ends. */
@@ -62,28 +70,32 @@ public final class MeshClient implements AutoCloseable {
   /** Uploads a local file to a store-relative path; the file appears there only once complete. */
   public ArtifactInfo upload(Path local, String storePath) {
     CompletableFuture<ArtifactInfo> done = new CompletableFuture<>();
-    StreamObserver<UploadChunk> up = artifacts.upload(new StreamObserver<>() {
-      @Override
-      public void onNext(ArtifactInfo info) {
-        done.complete(info);
-      }
+    StreamObserver<UploadChunk> up =
+        artifacts.upload(
+            new StreamObserver<>() {
+              @Override
+              public void onNext(ArtifactInfo info) {
+                done.complete(info);
+              }
 
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
+              @Override
+              public void onError(Throwable t) {
+                done.completeExceptionally(t);
+              }
 
-      @Override
-      public void onCompleted() {
-        done.completeExceptionally(new IllegalStateException("the gateway closed the upload without an answer"));
-      }
-    });
+              @Override
+              public void onCompleted() {
+                done.completeExceptionally(
+                    new IllegalStateException("the gateway closed the upload without an answer"));
+              }
+            });
     try (InputStream in = Files.newInputStream(local)) {
       byte[] buf = new byte[CHUNK];
       int n;
       boolean first = true;
       while ((n = in.read(buf)) > 0 || first) {
-        UploadChunk.Builder c = UploadChunk.newBuilder().setData(ByteString.copyFrom(buf, 0, Math.max(n, 0)));
+        UploadChunk.Builder c =
+            UploadChunk.newBuilder().setData(ByteString.copyFrom(buf, 0, Math.max(n, 0)));
         if (first) {
           c.setPath(storePath);
           first = false;
@@ -101,9 +113,12 @@ public final class MeshClient implements AutoCloseable {
     try {
       return done.get(10, TimeUnit.MINUTES);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } catch (Exception e) {
-      throw new IllegalStateException("upload of " + local + " did not finish: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "upload of " + local + " did not finish: " + e.getMessage(), e);
     }
   }
 

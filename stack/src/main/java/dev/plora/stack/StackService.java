@@ -33,7 +33,8 @@ public enum StackService {
   }
 
   public Path jar(Path repoRoot) {
-    return this == DEV_BROKER ? repoRoot.resolve("services/dev-broker/target/plora-dev-broker.jar")
+    return this == DEV_BROKER
+        ? repoRoot.resolve("services/dev-broker/target/plora-dev-broker.jar")
         : repoRoot.resolve("services/" + id + "/target/quarkus-app/quarkus-run.jar");
   }
 }

@@ -9,8 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 /**
- * Writes a file completely under a temporary name beside it, then renames it into place: a reader (or
- * a crash) never sees a half-written file, and a failed write leaves the old file untouched.
+ * Writes a file completely under a temporary name beside it, then renames it into place: a reader
+ * (or a crash) never sees a half-written file, and a failed write leaves the old file untouched.
  */
 public final class AtomicFiles {
   /** Produces the file's content. */
@@ -24,7 +24,8 @@ public final class AtomicFiles {
   public static void write(Path target, Content content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    // Not Files.createTempFile: that creates owner-only files, and the result should get normal permissions.
+    // Not Files.createTempFile: that creates owner-only files, and the result should get normal
+    // permissions.
     Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {

@@ -24,7 +24,8 @@ final class Check {
   static double positive(String field, double value, double max, boolean closed) {
     boolean ok = value > 0 && (closed ? value <= max : value < max);
     if (!ok) {
-      throw new ConfigException(field, "must be in (0, " + fmt(max) + (closed ? "]" : ")") + ", got " + value);
+      throw new ConfigException(
+          field, "must be in (0, " + fmt(max) + (closed ? "]" : ")") + ", got " + value);
     }
     return value;
   }
@@ -33,8 +34,11 @@ final class Check {
   static double nonNegative(String field, double value, double max) {
     boolean ok = value >= 0 && (Double.isInfinite(max) ? Double.isFinite(value) : value < max);
     if (!ok) {
-      throw new ConfigException(field, Double.isInfinite(max) ? "must be >= 0, got " + value
-          : "must be in [0, " + fmt(max) + "), got " + value);
+      throw new ConfigException(
+          field,
+          Double.isInfinite(max)
+              ? "must be >= 0, got " + value
+              : "must be in [0, " + fmt(max) + "), got " + value);
     }
     return value;
   }
@@ -47,7 +51,9 @@ final class Check {
   }
 
   static <T> List<T> notEmpty(String field, List<T> values) {
-    if (values == null || values.isEmpty() || values.stream().anyMatch(v -> v == null || v.toString().isBlank())) {
+    if (values == null
+        || values.isEmpty()
+        || values.stream().anyMatch(v -> v == null || v.toString().isBlank())) {
       throw new ConfigException(field, "must name at least one value, got " + values);
     }
     return List.copyOf(values);

@@ -1,10 +1,10 @@
 package dev.plora.engine.config;
 
 /**
- * A configuration value that is not allowed, naming the field by its path in the configuration model
- * ({@code training.maxLength}) and what is wrong with it ({@code must be >= 2, got 1}). Front ends that
- * speak another vocabulary translate the field: the CLI to its flag ({@code --max-len}), the mesh to the
- * JobSpec field ({@code training.max_length}).
+ * A configuration value that is not allowed, naming the field by its path in the configuration
+ * model ({@code training.maxLength}) and what is wrong with it ({@code must be >= 2, got 1}). Front
+ * ends that speak another vocabulary translate the field: the CLI to its flag ({@code --max-len}),
+ * the mesh to the JobSpec field ({@code training.max_length}).
  */
 public class ConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

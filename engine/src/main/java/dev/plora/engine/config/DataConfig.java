@@ -24,7 +24,8 @@ public record DataConfig(List<Path> train, Path eval, TextFields fields) {
   /** The one training file, for what trains on a single task. */
   public Path singleTrain() {
     if (train.size() != 1) {
-      throw new ConfigException("data.train", "must name exactly one file here, got " + train.size());
+      throw new ConfigException(
+          "data.train", "must name exactly one file here, got " + train.size());
     }
     return train.get(0);
   }

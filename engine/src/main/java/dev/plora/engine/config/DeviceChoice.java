@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Where training runs: the CPU, a GPU (an error when PyTorch sees none), or a GPU when there is one. */
+/**
+ * Where training runs: the CPU, a GPU (an error when PyTorch sees none), or a GPU when there is
+ * one.
+ */
 public enum DeviceChoice {
   CPU,
   GPU,
@@ -17,7 +20,8 @@ public enum DeviceChoice {
       case "cpu" -> CPU;
       case "gpu" -> GPU;
       case "auto" -> AUTO;
-      default -> throw new ConfigException("training.device", "must be cpu, gpu or auto, got '" + s + "'");
+      default ->
+          throw new ConfigException("training.device", "must be cpu, gpu or auto, got '" + s + "'");
     };
   }
 

@@ -5,7 +5,11 @@ package dev.plora.engine.config;
  * targets, the strategy and — for IMP, which trains — the training settings. {@code training.seed}
  * seeds the plan; {@code training.maxLength} bounds the texts partial-lora runs through the model.
  */
-public record DiscoverConfig(ModelConfig model, DataConfig data, LoraConfig lora, StrategyConfig strategy,
+public record DiscoverConfig(
+    ModelConfig model,
+    DataConfig data,
+    LoraConfig lora,
+    StrategyConfig strategy,
     TrainingConfig training) {
   public DiscoverConfig {
     if (strategy == null) {

@@ -7,11 +7,12 @@ import java.util.List;
  * Kaiming-uniform and {@code B [out, r]} zero-initialised.
  *
  * @param rank r ≥ 1
- * @param alpha scaling numerator (> 0); the update is scaled by alpha / r. Default 2·r (PEFT's habit)
+ * @param alpha scaling numerator (> 0); the update is scaled by alpha / r. Default 2·r (PEFT's
+ *     habit)
  * @param dropout probability in [0, 1) of dropping an adapter input during training
  * @param targets module patterns as PEFT's {@code target_modules}: an exact module name, a suffix
- *     after a dot ({@code query} matches {@code encoder.layer.0.attention.self.query}), or a regular
- *     expression that must match the whole name when prefixed with {@code re:}
+ *     after a dot ({@code query} matches {@code encoder.layer.0.attention.self.query}), or a
+ *     regular expression that must match the whole name when prefixed with {@code re:}
  */
 public record LoraConfig(int rank, double alpha, double dropout, List<String> targets) {
   /** query, key, value and every dense layer: all six linear layers of a BERT block. */

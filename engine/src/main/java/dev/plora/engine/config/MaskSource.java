@@ -28,8 +28,8 @@ public sealed interface MaskSource {
   }
 
   /**
-   * Masks read from a safetensors file ({@code <module>.lora_A_mask}, {@code <module>.lora_B_mask}), such
-   * as a plan's {@code masks.safetensors}.
+   * Masks read from a safetensors file ({@code <module>.lora_A_mask}, {@code
+   * <module>.lora_B_mask}), such as a plan's {@code masks.safetensors}.
    */
   record File(Path path) implements MaskSource {
     public File {

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 /**
  * The pretrained model and the head put on it.
  *
- * @param source {@value #DEFAULT_SOURCE} for the bundled all-MiniLM-L6-v2, or the path of an .onnx file
- * @param tokenizer its tokenizer.json; null: the bundled one, or {@code tokenizer.json} beside the model
+ * @param source {@value #DEFAULT_SOURCE} for the bundled all-MiniLM-L6-v2, or the path of an .onnx
+ *     file
+ * @param tokenizer its tokenizer.json; null: the bundled one, or {@code tokenizer.json} beside the
+ *     model
  * @param pooling how token states become one vector per text for the classification head
  */
 public record ModelConfig(String source, Path tokenizer, Pooling pooling) {

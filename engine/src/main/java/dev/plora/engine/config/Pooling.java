@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** How token states become one vector per text: the mean over attended tokens, or the first token. */
+/**
+ * How token states become one vector per text: the mean over attended tokens, or the first token.
+ */
 public enum Pooling {
   MEAN,
   FIRST;
@@ -15,7 +17,8 @@ public enum Pooling {
     return switch (s == null ? "" : s.toLowerCase(Locale.ROOT)) {
       case "mean" -> MEAN;
       case "first", "cls" -> FIRST;
-      default -> throw new ConfigException("model.pooling", "must be mean or first, got '" + s + "'");
+      default ->
+          throw new ConfigException("model.pooling", "must be mean or first, got '" + s + "'");
     };
   }
 

@@ -1,11 +1,16 @@
 package dev.plora.engine.config;
 
 /**
- * Everything a training run needs: what to adapt, on which data, with which adapters and masks, and how
- * to train and score it. The CLI, the mesh and the sweep all build one of these; {@code TrainRun} records
- * it in the run's {@code config.json}.
+ * Everything a training run needs: what to adapt, on which data, with which adapters and masks, and
+ * how to train and score it. The CLI, the mesh and the sweep all build one of these; {@code
+ * TrainRun} records it in the run's {@code config.json}.
  */
-public record RunConfig(ModelConfig model, DataConfig data, LoraConfig lora, MaskSource masks, TrainingConfig training,
+public record RunConfig(
+    ModelConfig model,
+    DataConfig data,
+    LoraConfig lora,
+    MaskSource masks,
+    TrainingConfig training,
     EvalConfig evaluation) {
   public RunConfig {
     if (data == null) {

@@ -2,9 +2,10 @@ package dev.plora.engine.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
- * How a sparse adapter's learning rate follows its density. A masked adapter moves its weight update
- * much more slowly than a dense one at the same rate, so by default each target trains at
+ * How a sparse adapter's learning rate follows its density. A masked adapter moves its weight
+ * update much more slowly than a dense one at the same rate, so by default each target trains at
  * {@code lr / density}, the multiplier capped at the rank (density floor 1/r).
  */
 public enum SparseLrScaling {
@@ -17,7 +18,9 @@ public enum SparseLrScaling {
     return switch (s == null ? "" : s) {
       case "inverse-density" -> INVERSE_DENSITY;
       case "none" -> NONE;
-      default -> throw new ConfigException("training.sparseLrScaling", "must be inverse-density or none, got '" + s + "'");
+      default ->
+          throw new ConfigException(
+              "training.sparseLrScaling", "must be inverse-density or none, got '" + s + "'");
     };
   }
 

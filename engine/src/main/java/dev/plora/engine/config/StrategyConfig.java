@@ -17,8 +17,17 @@ import java.nio.file.Path;
  * @param globalPrune imp: prune by one threshold over all adapters instead of per matrix
  * @param rewindStep imp: survivors rewind to their values at this step (0: initialisation)
  */
-public record StrategyConfig(String name, double tau, int fewShot, Double dMin, Double density, Path reference,
-    int rounds, double prune, boolean globalPrune, int rewindStep) {
+public record StrategyConfig(
+    String name,
+    double tau,
+    int fewShot,
+    Double dMin,
+    Double density,
+    Path reference,
+    int rounds,
+    double prune,
+    boolean globalPrune,
+    int rewindStep) {
   /** Partial-LoRA with every parameter at its default. */
   public static final StrategyConfig DEFAULTS = builder("partial-lora").build();
 
@@ -47,7 +56,9 @@ public record StrategyConfig(String name, double tau, int fewShot, Double dMin, 
     return switch (s == null ? "" : s) {
       case "per-matrix" -> false;
       case "global" -> true;
-      default -> throw new ConfigException("strategy.pruneScope", "must be per-matrix or global, got '" + s + "'");
+      default ->
+          throw new ConfigException(
+              "strategy.pruneScope", "must be per-matrix or global, got '" + s + "'");
     };
   }
 
@@ -56,11 +67,23 @@ public record StrategyConfig(String name, double tau, int fewShot, Double dMin, 
   }
 
   public Builder toBuilder() {
-    return new Builder().name(name).tau(tau).fewShot(fewShot).dMin(dMin).density(density).reference(reference)
-        .rounds(rounds).prune(prune).globalPrune(globalPrune).rewindStep(rewindStep);
+    return new Builder()
+        .name(name)
+        .tau(tau)
+        .fewShot(fewShot)
+        .dMin(dMin)
+        .density(density)
+        .reference(reference)
+        .rounds(rounds)
+        .prune(prune)
+        .globalPrune(globalPrune)
+        .rewindStep(rewindStep);
   }
 
-  /** Defaults: τ 0.9, 16 shots, floor 1/r, 3 IMP rounds pruning 20% per matrix, rewind to initialisation. */
+  /**
+   * Defaults: τ 0.9, 16 shots, floor 1/r, 3 IMP rounds pruning 20% per matrix, rewind to
+   * initialisation.
+   */
   public static final class Builder {
     private String name;
     private double tau = 0.9;
@@ -124,7 +147,8 @@ public record StrategyConfig(String name, double tau, int fewShot, Double dMin, 
     }
 
     public StrategyConfig build() {
-      return new StrategyConfig(name, tau, fewShot, dMin, density, reference, rounds, prune, globalPrune, rewindStep);
+      return new StrategyConfig(
+          name, tau, fewShot, dMin, density, reference, rounds, prune, globalPrune, rewindStep);
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.plora.engine.config;
 
 /**
- * How to train: the optimizer's hyper-parameters, the data order's seed, sequence length, checkpoints
- * and device, validated at construction.
+ * How to train: the optimizer's hyper-parameters, the data order's seed, sequence length,
+ * checkpoints and device, validated at construction.
  *
  * @param epochs passes over the training data, in [1, 1000]
  * @param batchSize examples per step, in [1, 4096]
@@ -16,8 +16,17 @@ package dev.plora.engine.config;
  * @param sparseLrScaling how each target's learning rate follows its density
  * @param device where the model trains
  */
-public record TrainingConfig(int epochs, int batchSize, double learningRate, double weightDecay, double warmupRatio,
-    double maxGradNorm, long seed, int checkpointEvery, int maxLength, SparseLrScaling sparseLrScaling,
+public record TrainingConfig(
+    int epochs,
+    int batchSize,
+    double learningRate,
+    double weightDecay,
+    double warmupRatio,
+    double maxGradNorm,
+    long seed,
+    int checkpointEvery,
+    int maxLength,
+    SparseLrScaling sparseLrScaling,
     DeviceChoice device) {
   public static final TrainingConfig DEFAULTS = builder().build();
 
@@ -50,14 +59,24 @@ public record TrainingConfig(int epochs, int batchSize, double learningRate, dou
   }
 
   public Builder toBuilder() {
-    return new Builder().epochs(epochs).batchSize(batchSize).learningRate(learningRate).weightDecay(weightDecay)
-        .warmupRatio(warmupRatio).maxGradNorm(maxGradNorm).seed(seed).checkpointEvery(checkpointEvery)
-        .maxLength(maxLength).sparseLrScaling(sparseLrScaling).device(device);
+    return new Builder()
+        .epochs(epochs)
+        .batchSize(batchSize)
+        .learningRate(learningRate)
+        .weightDecay(weightDecay)
+        .warmupRatio(warmupRatio)
+        .maxGradNorm(maxGradNorm)
+        .seed(seed)
+        .checkpointEvery(checkpointEvery)
+        .maxLength(maxLength)
+        .sparseLrScaling(sparseLrScaling)
+        .device(device);
   }
 
   /**
-   * The defaults, written here once: 3 epochs, batch 16, lr 5e-4, weight decay 0.01, 6% warmup, clip at
-   * 1.0, seed 42, checkpoints only at the end, 128 tokens, lr / density for sparse targets, device auto.
+   * The defaults, written here once: 3 epochs, batch 16, lr 5e-4, weight decay 0.01, 6% warmup,
+   * clip at 1.0, seed 42, checkpoints only at the end, 128 tokens, lr / density for sparse targets,
+   * device auto.
    */
   public static final class Builder {
     private int epochs = 3;
@@ -128,8 +147,18 @@ public record TrainingConfig(int epochs, int batchSize, double learningRate, dou
     }
 
     public TrainingConfig build() {
-      return new TrainingConfig(epochs, batchSize, learningRate, weightDecay, warmupRatio, maxGradNorm, seed,
-          checkpointEvery, maxLength, sparseLrScaling, device);
+      return new TrainingConfig(
+          epochs,
+          batchSize,
+          learningRate,
+          weightDecay,
+          warmupRatio,
+          maxGradNorm,
+          seed,
+          checkpointEvery,
+          maxLength,
+          sparseLrScaling,
+          device);
     }
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.plora.engine.config.TextFields;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import dev.plora.engine.config.TextFields;
 
 /**
  * Labelled examples read from JSONL ({@code {"text": …, "label": …}}, optional {@code "text_pair"})
@@ -68,26 +68,31 @@ public final class Dataset {
         try {
           node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-          throw new DatasetException(file + ":" + n + ": not valid JSON: " + e.getOriginalMessage());
+          throw new DatasetException(
+              file + ":" + n + ": not valid JSON: " + e.getOriginalMessage());
         }
         if (!node.isObject()) {
-          throw new DatasetException(file + ":" + n + ": expected a JSON object, got " + node.getNodeType());
+          throw new DatasetException(
+              file + ":" + n + ": expected a JSON object, got " + node.getNodeType());
         }
-        out.add(new Example(
-            required(node, fields.text(), file, n),
-            optional(node, fields.textPair()),
-            required(node, fields.label(), file, n),
-            n));
+        out.add(
+            new Example(
+                required(node, fields.text(), file, n),
+                optional(node, fields.textPair()),
+                required(node, fields.label(), file, n),
+                n));
       }
     }
     return out;
   }
 
-  private static List<Example> readCsv(Path file, TextFields fields, char separator) throws IOException {
+  private static List<Example> readCsv(Path file, TextFields fields, char separator)
+      throws IOException {
     CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator(separator);
     List<Example> out = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        MappingIterator<Map<String, String>> rows = new CsvMapper().readerFor(Map.class).with(schema).readValues(in)) {
+        MappingIterator<Map<String, String>> rows =
+            new CsvMapper().readerFor(Map.class).with(schema).readValues(in)) {
       long n = 1; // the header is record 1
       while (rows.hasNextValue()) {
         n++;
@@ -95,13 +100,21 @@ public final class Dataset {
         try {
           row = rows.nextValue();
         } catch (IOException | RuntimeException e) {
-          throw new DatasetException(file + ": record " + n + ": malformed CSV: " + e.getMessage(), e);
+          throw new DatasetException(
+              file + ": record " + n + ": malformed CSV: " + e.getMessage(), e);
         }
         String text = row.get(fields.text());
         String label = row.get(fields.label());
         if (text == null || label == null) {
-          throw new DatasetException(file + ": record " + n + ": missing column '"
-              + (text == null ? fields.text() : fields.label()) + "' (columns: " + row.keySet() + ")");
+          throw new DatasetException(
+              file
+                  + ": record "
+                  + n
+                  + ": missing column '"
+                  + (text == null ? fields.text() : fields.label())
+                  + "' (columns: "
+                  + row.keySet()
+                  + ")");
         }
         if (label.isBlank()) {
           throw new DatasetException(file + ": record " + n + ": empty label");
@@ -119,7 +132,8 @@ public final class Dataset {
       throw new DatasetException(file + ":" + line + ": missing field '" + field + "'");
     }
     if (!v.isValueNode()) {
-      throw new DatasetException(file + ":" + line + ": field '" + field + "' must be a string or number");
+      throw new DatasetException(
+          file + ":" + line + ": field '" + field + "' must be a string or number");
     }
     String s = v.asText();
     if (s.isEmpty()) {

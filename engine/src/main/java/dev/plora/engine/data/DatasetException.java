@@ -1,6 +1,9 @@
 package dev.plora.engine.data;
 
-/** A dataset that cannot be used as given: unreadable, malformed, empty, or with an unknown label; says where. */
+/**
+ * A dataset that cannot be used as given: unreadable, malformed, empty, or with an unknown label;
+ * says where.
+ */
 public final class DatasetException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -19,8 +19,11 @@ public record LabelSet(List<String> labels) {
     TreeSet<String> set = new TreeSet<>();
     training.examples().forEach(e -> set.add(e.label()));
     if (set.size() < 2) {
-      throw new DatasetException(training.source() + ": the training data has only the label(s) " + set
-          + "; a classifier needs at least 2");
+      throw new DatasetException(
+          training.source()
+              + ": the training data has only the label(s) "
+              + set
+              + "; a classifier needs at least 2");
     }
     return new LabelSet(List.copyOf(set));
   }
@@ -32,8 +35,12 @@ public record LabelSet(List<String> labels) {
   public int index(Example e, Dataset from) {
     int i = labels.indexOf(e.label());
     if (i < 0) {
-      throw new DatasetException(from.where(e) + ": label '" + e.label()
-          + "' is not one of the training labels " + labels);
+      throw new DatasetException(
+          from.where(e)
+              + ": label '"
+              + e.label()
+              + "' is not one of the training labels "
+              + labels);
     }
     return i;
   }

@@ -11,7 +11,10 @@ import java.util.Random;
 public final class Sampling {
   private Sampling() {}
 
-  /** A permutation of {@code [0, n)} determined by (seed, epoch), so a resumed run sees the same order. */
+  /**
+   * A permutation of {@code [0, n)} determined by (seed, epoch), so a resumed run sees the same
+   * order.
+   */
   public static int[] epochOrder(int n, long seed, int epoch) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
@@ -59,8 +62,14 @@ public final class Sampling {
     Random r = new Random(seed);
     for (Map.Entry<String, List<Integer>> e : byLabel(d).entrySet()) {
       if (e.getValue().size() < k) {
-        throw new DatasetException(d.source() + ": few-shot asks for " + k + " examples per label but label '"
-            + e.getKey() + "' has only " + e.getValue().size());
+        throw new DatasetException(
+            d.source()
+                + ": few-shot asks for "
+                + k
+                + " examples per label but label '"
+                + e.getKey()
+                + "' has only "
+                + e.getValue().size());
       }
       List<Integer> shuffled = new ArrayList<>(e.getValue());
       java.util.Collections.shuffle(shuffled, r);

@@ -29,22 +29,25 @@ public final class TextTokenizer implements AutoCloseable {
    */
   public static TextTokenizer load(Path tokenizerJson, int maxLength) {
     if (maxLength < 2) {
-      throw new IllegalArgumentException("max length must be >= 2 (room for [CLS] and [SEP]), got " + maxLength);
+      throw new IllegalArgumentException(
+          "max length must be >= 2 (room for [CLS] and [SEP]), got " + maxLength);
     }
     if (!Files.isRegularFile(tokenizerJson)) {
       throw new IllegalArgumentException(tokenizerJson + ": no such tokenizer file");
     }
     try {
-      HuggingFaceTokenizer t = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(tokenizerJson)
-          .optMaxLength(maxLength)
-          .optTruncation(true)
-          .optPadding(true)
-          .optAddSpecialTokens(true)
-          .build();
+      HuggingFaceTokenizer t =
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(tokenizerJson)
+              .optMaxLength(maxLength)
+              .optTruncation(true)
+              .optPadding(true)
+              .optAddSpecialTokens(true)
+              .build();
       return new TextTokenizer(t, maxLength, tokenizerJson);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(tokenizerJson + ": not a usable tokenizer.json: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          tokenizerJson + ": not a usable tokenizer.json: " + e.getMessage(), e);
     }
   }
 
@@ -75,15 +78,16 @@ public final class TextTokenizer implements AutoCloseable {
   }
 
   /**
-   * Tokenizes text pairs (second segments get token type 1); {@code second} entries may be null, and
-   * a batch with no second segment at all is encoded as single texts.
+   * Tokenizes text pairs (second segments get token type 1); {@code second} entries may be null,
+   * and a batch with no second segment at all is encoded as single texts.
    */
   public TokenizedBatch encode(List<String> first, List<String> second) {
     if (second == null || second.stream().allMatch(java.util.Objects::isNull)) {
       return encode(first);
     }
     if (first.size() != second.size()) {
-      throw new IllegalArgumentException("texts and pairs differ in number: " + first.size() + " vs " + second.size());
+      throw new IllegalArgumentException(
+          "texts and pairs differ in number: " + first.size() + " vs " + second.size());
     }
     ai.djl.util.PairList<String, String> pairs = new ai.djl.util.PairList<>();
     for (int i = 0; i < first.size(); i++) {
@@ -105,5 +109,4 @@ public final class TextTokenizer implements AutoCloseable {
   public void close() {
     tokenizer.close();
   }
-
 }

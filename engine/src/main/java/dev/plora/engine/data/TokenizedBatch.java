@@ -22,7 +22,9 @@ public record TokenizedBatch(long[][] inputIds, long[][] attentionMask, long[][]
     return inputIds.length == 0 ? 0 : inputIds[0].length;
   }
 
-  /** The three arrays by their usual ONNX input names: input_ids, attention_mask, token_type_ids. */
+  /**
+   * The three arrays by their usual ONNX input names: input_ids, attention_mask, token_type_ids.
+   */
   public Map<String, NDArray> toArrays(NDManager manager) {
     Map<String, NDArray> m = new LinkedHashMap<>();
     m.put("input_ids", create(manager, inputIds));
@@ -32,8 +34,8 @@ public record TokenizedBatch(long[][] inputIds, long[][] attentionMask, long[][]
   }
 
   /**
-   * The arrays a model's graph inputs take, by input name, in the model's order; an input the tokenizer
-   * does not provide is an error naming it.
+   * The arrays a model's graph inputs take, by input name, in the model's order; an input the
+   * tokenizer does not provide is an error naming it.
    */
   public Map<String, NDArray> feeds(List<String> inputNames, NDManager manager) {
     Map<String, NDArray> all = toArrays(manager);
@@ -41,8 +43,8 @@ public record TokenizedBatch(long[][] inputIds, long[][] attentionMask, long[][]
     for (String name : inputNames) {
       NDArray a = all.get(name);
       if (a == null) {
-        throw new IllegalArgumentException("the model needs input '" + name + "', but a tokenizer provides only "
-            + all.keySet());
+        throw new IllegalArgumentException(
+            "the model needs input '" + name + "', but a tokenizer provides only " + all.keySet());
       }
       feeds.put(name, a);
     }
@@ -50,7 +52,9 @@ public record TokenizedBatch(long[][] inputIds, long[][] attentionMask, long[][]
   }
 
   private static NDArray create(NDManager manager, long[][] rows) {
-    return OwnedArrays.own(manager.create(flatten(rows), new Shape(rows.length, rows.length == 0 ? 0 : rows[0].length)));
+    return OwnedArrays.own(
+        manager.create(
+            flatten(rows), new Shape(rows.length, rows.length == 0 ? 0 : rows[0].length)));
   }
 
   /** Rows {@code [B][T]} as one row-major array of {@code B·T} values. */

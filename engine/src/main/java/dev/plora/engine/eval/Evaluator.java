@@ -15,7 +15,8 @@ public final class Evaluator {
   private Evaluator() {}
 
   /** Predicted label indices for every example, in order. */
-  public static int[] predict(AdaptedModel model, TextTokenizer tokenizer, Dataset data, int batchSize) {
+  public static int[] predict(
+      AdaptedModel model, TextTokenizer tokenizer, Dataset data, int batchSize) {
     int[] out = new int[data.size()];
     model.setTraining(false);
     for (int from = 0; from < data.size(); from += batchSize) {
@@ -38,7 +39,8 @@ public final class Evaluator {
     return out;
   }
 
-  public static Metrics evaluate(AdaptedModel model, TextTokenizer tokenizer, Dataset data, LabelSet labels, int batchSize) {
+  public static Metrics evaluate(
+      AdaptedModel model, TextTokenizer tokenizer, Dataset data, LabelSet labels, int batchSize) {
     int[] gold = labels.indices(data);
     return Metrics.of(gold, predict(model, tokenizer, data, batchSize), labels.labels());
   }

@@ -9,11 +9,18 @@ import java.util.List;
  * @param macroF1 the mean over labels of per-label F1 (0 for a label never predicted nor present)
  * @param mcc Matthews correlation, multi-class form (Gorodkin 2004); 0 when undefined
  */
-public record Metrics(int examples, double accuracy, double macroF1, double mcc, List<String> labels, long[][] confusion) {
+public record Metrics(
+    int examples,
+    double accuracy,
+    double macroF1,
+    double mcc,
+    List<String> labels,
+    long[][] confusion) {
 
   public static Metrics of(int[] gold, int[] predicted, List<String> labels) {
     if (gold.length != predicted.length) {
-      throw new IllegalArgumentException("gold and predicted differ in length: " + gold.length + " vs " + predicted.length);
+      throw new IllegalArgumentException(
+          "gold and predicted differ in length: " + gold.length + " vs " + predicted.length);
     }
     if (gold.length == 0) {
       throw new IllegalArgumentException("no examples to evaluate");

@@ -6,7 +6,9 @@ import java.util.Arrays;
 public enum ExportFormat {
   /** One .onnx file: W0 + (alpha/r)·AᵀBᵀ in place of each target weight, plus the head. */
   ONNX_MERGED("onnx-merged"),
-  /** A HuggingFace PEFT LoRA adapter directory (plus the masks, so training can continue sparse). */
+  /**
+   * A HuggingFace PEFT LoRA adapter directory (plus the masks, so training can continue sparse).
+   */
   PEFT("peft"),
   /** Only the kept adapter entries (indices + values), versioned. */
   SPARSE("sparse");
@@ -22,7 +24,12 @@ public enum ExportFormat {
   }
 
   public static ExportFormat parse(String s) {
-    return Arrays.stream(values()).filter(f -> f.cliName.equals(s)).findFirst().orElseThrow(() ->
-        new IllegalArgumentException("--format must be one of onnx-merged, peft, sparse; got '" + s + "'"));
+    return Arrays.stream(values())
+        .filter(f -> f.cliName.equals(s))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "--format must be one of onnx-merged, peft, sparse; got '" + s + "'"));
   }
 }

@@ -1,10 +1,10 @@
 package dev.plora.engine.export;
 
+import dev.plora.engine.base.AtomicFiles;
+import dev.plora.engine.config.RunConfig;
 import dev.plora.engine.data.Dataset;
 import dev.plora.engine.data.Example;
-import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.onnx.OnnxModel;
-import dev.plora.engine.config.RunConfig;
 import dev.plora.engine.run.TrainedRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,15 +25,18 @@ public final class ExportRun {
    * @param parityMaxDiff ONNX Runtime vs engine logits (onnx-merged only, else NaN)
    * @param bytes total size of what was written
    */
-  public record Result(ExportFormat format, Path out, long bytes, double parityMaxDiff, int checkedTexts) {}
+  public record Result(
+      ExportFormat format, Path out, long bytes, double parityMaxDiff, int checkedTexts) {}
 
   private ExportRun() {}
 
   /**
-   * @param checkData texts for the parity check; null: the run's evaluation data, else its training data
+   * @param checkData texts for the parity check; null: the run's evaluation data, else its training
+   *     data
    * @param fp16 sparse format only: store values as float16
    */
-  public static Result execute(Path runDir, ExportFormat format, Path out, Path checkData, boolean force, boolean fp16) {
+  public static Result execute(
+      Path runDir, ExportFormat format, Path out, Path checkData, boolean force, boolean fp16) {
     if (Files.exists(out) && !force) {
       throw new ExportException(out + " already exists; force the export to replace it");
     }
@@ -41,18 +44,29 @@ public final class ExportRun {
       RunConfig c = run.config();
       List<String> labels = run.record().labels();
       switch (format) {
-        case ONNX_MERGED: {
-          OnnxModel merged = MergedOnnx.build(run.base(), run.model(), labels, c.training().maxLength());
-          FiniteCheck.requireFinite(run.model().adapterTensors(run.model().manager()), runDir.toString());
-          byte[] bytes = merged.toByteArray();
-          Path data = checkData != null ? checkData : c.data().eval() != null ? c.data().eval() : c.data().singleTrain();
-          List<Example> sample = Dataset.read(data, run.fields()).examples();
-          sample = sample.subList(0, Math.min(CHECK_TEXTS, sample.size()));
-          double diff = ParityCheck.check(bytes, run.model(), run.tokenizer(),
-              sample.stream().map(Example::text).toList(), sample.stream().map(Example::textPair).toList());
-          AtomicFiles.write(out, o -> o.write(bytes));
-          return new Result(format, out, bytes.length, diff, sample.size());
-        }
+        case ONNX_MERGED:
+          {
+            OnnxModel merged =
+                MergedOnnx.build(run.base(), run.model(), labels, c.training().maxLength());
+            FiniteCheck.requireFinite(
+                run.model().adapterTensors(run.model().manager()), runDir.toString());
+            byte[] bytes = merged.toByteArray();
+            Path data =
+                checkData != null
+                    ? checkData
+                    : c.data().eval() != null ? c.data().eval() : c.data().singleTrain();
+            List<Example> sample = Dataset.read(data, run.fields()).examples();
+            sample = sample.subList(0, Math.min(CHECK_TEXTS, sample.size()));
+            double diff =
+                ParityCheck.check(
+                    bytes,
+                    run.model(),
+                    run.tokenizer(),
+                    sample.stream().map(Example::text).toList(),
+                    sample.stream().map(Example::textPair).toList());
+            AtomicFiles.write(out, o -> o.write(bytes));
+            return new Result(format, out, bytes.length, diff, sample.size());
+          }
         case PEFT:
           writeDirectory(out, tmp -> PeftAdapter.write(tmp, run.model(), run.record()));
           return new Result(format, out, size(out), Double.NaN, 0);
@@ -69,7 +83,10 @@ public final class ExportRun {
     void write(Path dir) throws IOException;
   }
 
-  /** Writes a directory export under a temporary name beside {@code out}, then renames it into place. */
+  /**
+   * Writes a directory export under a temporary name beside {@code out}, then renames it into
+   * place.
+   */
   private static void writeDirectory(Path out, DirectoryWriter writer) throws IOException {
     Path parent = out.toAbsolutePath().getParent();
     Files.createDirectories(parent);
@@ -95,7 +112,8 @@ public final class ExportRun {
     try (var files = Files.list(dir)) {
       for (Path f : files.toList()) {
         if (Files.isDirectory(f)) {
-          throw new ExportException(dir + " holds a directory (" + f.getFileName() + "); not replacing it");
+          throw new ExportException(
+              dir + " holds a directory (" + f.getFileName() + "); not replacing it");
         }
         Files.delete(f);
       }

@@ -18,9 +18,17 @@ final class FiniteCheck {
         if (!Float.isFinite(v[i])) {
           String name = a.getName();
           int dot = name.lastIndexOf('.');
-          throw new ExportException(source + ": tensor '" + name.substring(dot + 1) + "' of module '"
-              + (dot > 0 ? name.substring(0, dot) : name) + "' holds " + v[i] + " at index " + i
-              + "; refusing to export a broken adapter");
+          throw new ExportException(
+              source
+                  + ": tensor '"
+                  + name.substring(dot + 1)
+                  + "' of module '"
+                  + (dot > 0 ? name.substring(0, dot) : name)
+                  + "' holds "
+                  + v[i]
+                  + " at index "
+                  + i
+                  + "; refusing to export a broken adapter");
         }
       }
     }

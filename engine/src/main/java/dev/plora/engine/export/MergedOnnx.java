@@ -15,11 +15,11 @@ import dev.plora.engine.onnx.proto.TensorProto;
 import java.util.List;
 
 /**
- * Folds trained adapters into the base model: each target's initializer becomes
- * {@code W0 + (alpha/r)·(A⊙Ma)ᵀ(B⊙Mb)ᵀ} ({@code [in, out]}, computed in double), copied first when
- * other nodes share it, and the head is appended ({@link HeadGraph}). The merged graph has the base
- * model's nodes plus the head's, no per-layer extras. Labels, pooling and max length travel as
- * {@code plora.*} metadata properties.
+ * Folds trained adapters into the base model: each target's initializer becomes {@code W0 +
+ * (alpha/r)·(A⊙Ma)ᵀ(B⊙Mb)ᵀ} ({@code [in, out]}, computed in double), copied first when other nodes
+ * share it, and the head is appended ({@link HeadGraph}). The merged graph has the base model's
+ * nodes plus the head's, no per-layer extras. Labels, pooling and max length travel as {@code
+ * plora.*} metadata properties.
  */
 public final class MergedOnnx {
   public static final String LABELS = "plora.labels";
@@ -29,7 +29,8 @@ public final class MergedOnnx {
 
   private MergedOnnx() {}
 
-  public static OnnxModel build(OnnxModel base, AdaptedModel model, List<String> labels, int maxLength) {
+  public static OnnxModel build(
+      OnnxModel base, AdaptedModel model, List<String> labels, int maxLength) {
     ModelProto.Builder m = base.proto().toBuilder();
     GraphProto.Builder g = m.getGraphBuilder();
     try (NDManager nd = model.manager().newSubManager()) {
@@ -38,8 +39,10 @@ public final class MergedOnnx {
         int init = indexOfInitializer(g, weight);
         float[] w0 = TensorCodec.decode(g.getInitializer(init), nd).toFloatArray();
         float[] merged = merge(w0, layer, model.config().scale());
-        long users = g.getNodeList().stream().filter(n -> n.getInputList().contains(weight)).count();
-        TensorProto tensor = TensorCodec.floats(weight, new long[] {layer.site().in(), layer.site().out()}, merged);
+        long users =
+            g.getNodeList().stream().filter(n -> n.getInputList().contains(weight)).count();
+        TensorProto tensor =
+            TensorCodec.floats(weight, new long[] {layer.site().in(), layer.site().out()}, merged);
         if (users > 1) {
           // Another node reads the same weight: give this MatMul its own merged copy.
           String copy = weight + "::merged::" + layer.site().module();
@@ -55,9 +58,18 @@ public final class MergedOnnx {
     float[] weight = model.head().weight().value().toFloatArray();
     float[] bias = model.head().bias().value().toFloatArray();
     long hidden = model.head().weight().value().getShape().get(1);
-    HeadGraph.append(g, base.opset(), model.hiddenOutput(), model.head().pooling(), labels.size(), hidden, weight, bias);
+    HeadGraph.append(
+        g,
+        base.opset(),
+        model.hiddenOutput(),
+        model.head().pooling(),
+        labels.size(),
+        hidden,
+        weight,
+        bias);
     m.addMetadataProps(meta(LABELS, json(labels)));
-    m.addMetadataProps(meta(POOLING, model.head().pooling().name().toLowerCase(java.util.Locale.ROOT)));
+    m.addMetadataProps(
+        meta(POOLING, model.head().pooling().name().toLowerCase(java.util.Locale.ROOT)));
     m.addMetadataProps(meta(MAX_LENGTH, Integer.toString(maxLength)));
     m.addMetadataProps(meta(FORMAT, "onnx-merged/1"));
     return new OnnxModel(m.build(), base.source() + " (merged)");

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Classifies texts with a merged ONNX export in ONNX Runtime alone (no PyTorch): tokenizes, runs the
- * file, reads {@code probabilities} and the labels stored in its metadata.
+ * Classifies texts with a merged ONNX export in ONNX Runtime alone (no PyTorch): tokenizes, runs
+ * the file, reads {@code probabilities} and the labels stored in its metadata.
  */
 public final class OnnxPredictor implements AutoCloseable {
   /** One text's prediction. */
@@ -36,13 +36,17 @@ public final class OnnxPredictor implements AutoCloseable {
       String labelJson = meta.get(MergedOnnx.LABELS);
       if (labelJson == null || !session.getOutputNames().contains(HeadGraph.PROBABILITIES)) {
         session.close();
-        throw new IllegalArgumentException(model + ": not a plora merged export (no " + MergedOnnx.LABELS
-            + " metadata or no 'probabilities' output); export one with plora export --format onnx-merged");
+        throw new IllegalArgumentException(
+            model
+                + ": not a plora merged export (no "
+                + MergedOnnx.LABELS
+                + " metadata or no 'probabilities' output); export one with plora export --format onnx-merged");
       }
       this.labels = new ObjectMapper().readValue(labelJson, new TypeReference<List<String>>() {});
       this.maxLength = Integer.parseInt(meta.getOrDefault(MergedOnnx.MAX_LENGTH, "128"));
     } catch (OrtException | IOException e) {
-      throw new IllegalArgumentException(model + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          model + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
     }
   }
 
@@ -57,14 +61,21 @@ public final class OnnxPredictor implements AutoCloseable {
 
   public List<Prediction> predict(TextTokenizer tokenizer, List<String> texts) {
     TokenizedBatch batch = tokenizer.encode(texts);
-    Map<String, long[][]> all = Map.of("input_ids", batch.inputIds(), "attention_mask", batch.attentionMask(),
-        "token_type_ids", batch.tokenTypeIds());
+    Map<String, long[][]> all =
+        Map.of(
+            "input_ids",
+            batch.inputIds(),
+            "attention_mask",
+            batch.attentionMask(),
+            "token_type_ids",
+            batch.tokenTypeIds());
     Map<String, OnnxTensor> feeds = new HashMap<>();
     try {
       for (String name : session.getInputNames()) {
         long[][] rows = all.get(name);
         if (rows == null) {
-          throw new IllegalArgumentException("the model needs input '" + name + "', which a tokenizer does not provide");
+          throw new IllegalArgumentException(
+              "the model needs input '" + name + "', which a tokenizer does not provide");
         }
         feeds.put(name, tensor(rows));
       }
@@ -90,7 +101,10 @@ public final class OnnxPredictor implements AutoCloseable {
   }
 
   private OnnxTensor tensor(long[][] rows) throws OrtException {
-    return OnnxTensor.createTensor(env, LongBuffer.wrap(TokenizedBatch.flatten(rows)), new long[] {rows.length, rows[0].length});
+    return OnnxTensor.createTensor(
+        env,
+        LongBuffer.wrap(TokenizedBatch.flatten(rows)),
+        new long[] {rows.length, rows[0].length});
   }
 
   @Override

@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs an ONNX model in ONNX Runtime (CPU) with DJL arrays in and out: the independent oracle plora's
- * own runtime and exports are checked against.
+ * Runs an ONNX model in ONNX Runtime (CPU) with DJL arrays in and out: the independent oracle
+ * plora's own runtime and exports are checked against.
  */
 public final class OrtRunner implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -33,7 +33,8 @@ public final class OrtRunner implements AutoCloseable {
       }
       this.session = env.createSession(model, options);
     } catch (OrtException e) {
-      throw new IllegalArgumentException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "ONNX Runtime cannot load the model: " + e.getMessage(), e);
     }
   }
 
@@ -69,28 +70,52 @@ public final class OrtRunner implements AutoCloseable {
     long[] shape = a.getShape().getShape();
     ByteBuffer bytes = a.toByteBuffer().order(ByteOrder.nativeOrder());
     switch (a.getDataType()) {
-      case FLOAT32: return OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
-      case FLOAT64: return OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
-      case INT64: return OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape);
-      case INT32: return OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape);
-      case BOOLEAN: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
-      case UINT8: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.UINT8);
-      case INT8: return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.INT8);
-      default: throw new IllegalArgumentException("no ONNX Runtime tensor for " + a.getDataType());
+      case FLOAT32:
+        return OnnxTensor.createTensor(env, bytes.asFloatBuffer(), shape);
+      case FLOAT64:
+        return OnnxTensor.createTensor(env, bytes.asDoubleBuffer(), shape);
+      case INT64:
+        return OnnxTensor.createTensor(env, bytes.asLongBuffer(), shape);
+      case INT32:
+        return OnnxTensor.createTensor(env, bytes.asIntBuffer(), shape);
+      case BOOLEAN:
+        return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
+      case UINT8:
+        return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.UINT8);
+      case INT8:
+        return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.INT8);
+      default:
+        throw new IllegalArgumentException("no ONNX Runtime tensor for " + a.getDataType());
     }
   }
 
   private static NDArray fromTensor(OnnxTensor t, NDManager manager) {
     DataType type;
     switch (t.getInfo().type) {
-      case FLOAT: type = DataType.FLOAT32; break;
-      case DOUBLE: type = DataType.FLOAT64; break;
-      case INT64: type = DataType.INT64; break;
-      case INT32: type = DataType.INT32; break;
-      case BOOL: type = DataType.BOOLEAN; break;
-      case UINT8: type = DataType.UINT8; break;
-      case INT8: type = DataType.INT8; break;
-      default: throw new IllegalArgumentException("unsupported ONNX Runtime output type " + t.getInfo().type);
+      case FLOAT:
+        type = DataType.FLOAT32;
+        break;
+      case DOUBLE:
+        type = DataType.FLOAT64;
+        break;
+      case INT64:
+        type = DataType.INT64;
+        break;
+      case INT32:
+        type = DataType.INT32;
+        break;
+      case BOOL:
+        type = DataType.BOOLEAN;
+        break;
+      case UINT8:
+        type = DataType.UINT8;
+        break;
+      case INT8:
+        type = DataType.INT8;
+        break;
+      default:
+        throw new IllegalArgumentException(
+            "unsupported ONNX Runtime output type " + t.getInfo().type);
     }
     ByteBuffer raw = t.getByteBuffer().order(ByteOrder.nativeOrder());
     ByteBuffer direct = ByteBuffer.allocateDirect(raw.remaining()).order(ByteOrder.nativeOrder());

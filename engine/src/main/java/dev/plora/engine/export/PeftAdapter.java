@@ -8,27 +8,27 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plora.engine.base.AtomicFiles;
+import dev.plora.engine.config.RunConfig;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.LoraLayer;
-import dev.plora.engine.config.RunConfig;
 import dev.plora.engine.run.RunRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * A HuggingFace PEFT LoRA adapter directory: {@code adapter_config.json} ({@code peft_type} LORA,
- * {@code task_type} SEQ_CLS, the head under {@code modules_to_save}) and
- * {@code adapter_model.safetensors} with PEFT's key names, plus {@code partial_lora_masks.safetensors}.
+ * {@code task_type} SEQ_CLS, the head under {@code modules_to_save}) and {@code
+ * adapter_model.safetensors} with PEFT's key names, plus {@code partial_lora_masks.safetensors}.
  *
- * <p>Layouts: PEFT's {@code lora_A.weight [r, in]} and {@code lora_B.weight [out, r]} are plora's A and B
- * unchanged (masked entries 0). ONNX stores the frozen weight as {@code W0 [in, out]} ({@code x·W0});
- * PyTorch's {@code nn.Linear.weight} is its transpose {@code [out, in]}, which PEFT never stores. Keys are
- * {@code base_model.model.<prefix><module>.lora_A.weight}, with prefix {@code bert.} for BERT-family
- * exports (modules under {@code encoder.}/{@code embeddings.}, as BertModel exports name them) so they
- * line up with {@code BertForSequenceClassification}; the head is {@code base_model.model.classifier.weight
- * [L, H]} and {@code .bias}. plora's head pools (mean over the attention mask, or the first token state)
- * where BertForSequenceClassification uses its tanh pooler: the {@code plora} block of the config says
- * which pooling to apply.
+ * <p>Layouts: PEFT's {@code lora_A.weight [r, in]} and {@code lora_B.weight [out, r]} are plora's A
+ * and B unchanged (masked entries 0). ONNX stores the frozen weight as {@code W0 [in, out]} ({@code
+ * x·W0}); PyTorch's {@code nn.Linear.weight} is its transpose {@code [out, in]}, which PEFT never
+ * stores. Keys are {@code base_model.model.<prefix><module>.lora_A.weight}, with prefix {@code
+ * bert.} for BERT-family exports (modules under {@code encoder.}/{@code embeddings.}, as BertModel
+ * exports name them) so they line up with {@code BertForSequenceClassification}; the head is {@code
+ * base_model.model.classifier.weight [L, H]} and {@code .bias}. plora's head pools (mean over the
+ * attention mask, or the first token state) where BertForSequenceClassification uses its tanh
+ * pooler: the {@code plora} block of the config says which pooling to apply.
  */
 public final class PeftAdapter {
   public static final String CONFIG = "adapter_config.json";
@@ -39,8 +39,10 @@ public final class PeftAdapter {
 
   /** The module-name prefix of the matching PyTorch model. */
   static String prefix(AdaptedModel model) {
-    return model.layers().keySet().stream().allMatch(m -> m.startsWith("encoder.") || m.startsWith("embeddings."))
-        ? "bert." : "";
+    return model.layers().keySet().stream()
+            .allMatch(m -> m.startsWith("encoder.") || m.startsWith("embeddings."))
+        ? "bert."
+        : "";
   }
 
   public static void write(Path dir, AdaptedModel model, RunRecord run) throws IOException {
@@ -65,8 +67,11 @@ public final class PeftAdapter {
       ObjectNode c = json.createObjectNode();
       c.put("peft_type", "LORA");
       c.put("task_type", "SEQ_CLS");
-      c.put("base_model_name_or_path", config.model().isDefault()
-          ? "sentence-transformers/all-MiniLM-L6-v2" : config.model().source());
+      c.put(
+          "base_model_name_or_path",
+          config.model().isDefault()
+              ? "sentence-transformers/all-MiniLM-L6-v2"
+              : config.model().source());
       c.put("r", config.lora().rank());
       c.put("lora_alpha", config.lora().alpha());
       c.put("lora_dropout", config.lora().dropout());
@@ -88,7 +93,8 @@ public final class PeftAdapter {
       plora.put("masks", MASKS);
       plora.put("max_length", config.training().maxLength());
       plora.put("format_version", 1);
-      AtomicFiles.write(dir.resolve(WEIGHTS), out -> weights.encode(out, NDList.Encoding.SAFETENSORS));
+      AtomicFiles.write(
+          dir.resolve(WEIGHTS), out -> weights.encode(out, NDList.Encoding.SAFETENSORS));
       AtomicFiles.write(dir.resolve(MASKS), out -> masks.encode(out, NDList.Encoding.SAFETENSORS));
       AtomicFiles.write(dir.resolve(CONFIG), out -> json.writeValue(out, c));
     }

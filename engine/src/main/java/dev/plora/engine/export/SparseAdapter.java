@@ -11,10 +11,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plora.engine.base.AtomicFiles;
+import dev.plora.engine.config.RunConfig;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.LoraLayer;
 import dev.plora.engine.lora.Mask;
-import dev.plora.engine.config.RunConfig;
 import dev.plora.engine.run.RunRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,32 +23,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A sparse adapter: a directory with {@code sparse_adapter.safetensors} holding, per target,
- * {@code <module>.lora_A.indices} (int32 flat row-major positions of the kept entries) and
- * {@code <module>.lora_A.values} (fp32 or fp16), the same for B, and the dense head; and
- * {@code sparse_adapter.json} (format {@code plora-sparse}, version 1: dtype, rank, alpha, shapes,
- * labels). Its size follows the kept entries: 8 bytes each in fp32, 6 in fp16. Reading it back gives
- * the run's adapter tensors, bit-exact for fp32.
+ * A sparse adapter: a directory with {@code sparse_adapter.safetensors} holding, per target, {@code
+ * <module>.lora_A.indices} (int32 flat row-major positions of the kept entries) and {@code
+ * <module>.lora_A.values} (fp32 or fp16), the same for B, and the dense head; and {@code
+ * sparse_adapter.json} (format {@code plora-sparse}, version 1: dtype, rank, alpha, shapes,
+ * labels). Its size follows the kept entries: 8 bytes each in fp32, 6 in fp16. Reading it back
+ * gives the run's adapter tensors, bit-exact for fp32.
  */
 public final class SparseAdapter {
   public static final String FORMAT = "plora-sparse";
   public static final int VERSION = 1;
   public static final String TENSORS = "sparse_adapter.safetensors";
   public static final String META = "sparse_adapter.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private SparseAdapter() {}
 
-  public static void write(Path dir, AdaptedModel model, RunRecord run, boolean fp16) throws IOException {
+  public static void write(Path dir, AdaptedModel model, RunRecord run, boolean fp16)
+      throws IOException {
     RunConfig config = run.config();
     try (NDManager m = model.manager().newSubManager()) {
       NDList plain = model.adapterTensors(m);
       FiniteCheck.requireFinite(plain, config.data().singleTrain().toString());
       NDList out = new NDList();
-      ObjectNode meta = JSON.createObjectNode().put("format", FORMAT).put("version", VERSION)
-          .put("dtype", fp16 ? "float16" : "float32").put("rank", config.lora().rank())
-          .put("alpha", config.lora().alpha()).put("pooling", config.model().pooling().id())
-          .put("base_model", config.model().source());
+      ObjectNode meta =
+          JSON.createObjectNode()
+              .put("format", FORMAT)
+              .put("version", VERSION)
+              .put("dtype", fp16 ? "float16" : "float32")
+              .put("rank", config.lora().rank())
+              .put("alpha", config.lora().alpha())
+              .put("pooling", config.model().pooling().id())
+              .put("base_model", config.model().source());
       run.labels().forEach(meta.putArray("labels")::add);
       ArrayNode targets = meta.putArray("targets");
       for (LoraLayer l : model.layers().values()) {
@@ -66,7 +73,8 @@ public final class SparseAdapter {
     }
   }
 
-  private static void add(NDList out, NDManager m, String name, Mask mask, float[] dense, boolean fp16) {
+  private static void add(
+      NDList out, NDManager m, String name, Mask mask, float[] dense, boolean fp16) {
     int[] idx = new int[mask.kept().length];
     float[] values = new float[idx.length];
     for (int i = 0; i < idx.length; i++) {
@@ -79,8 +87,8 @@ public final class SparseAdapter {
   }
 
   /**
-   * Reads a sparse adapter back as the dense tensors of a run's adapter.safetensors
-   * ({@code <module>.lora_A}, {@code .lora_B}, {@code .lora_A_mask}, {@code .lora_B_mask}, head).
+   * Reads a sparse adapter back as the dense tensors of a run's adapter.safetensors ({@code
+   * <module>.lora_A}, {@code .lora_B}, {@code .lora_A_mask}, {@code .lora_B_mask}, head).
    */
   public static NDList read(Path dir, NDManager manager) {
     Path metaFile = dir.resolve(META);
@@ -92,11 +100,20 @@ public final class SparseAdapter {
         tensors = NDList.decode(manager, in);
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException(dir + ": not a readable sparse adapter: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          dir + ": not a readable sparse adapter: " + e.getMessage(), e);
     }
     if (!FORMAT.equals(meta.path("format").asText()) || meta.path("version").asInt() != VERSION) {
-      throw new IllegalArgumentException(metaFile + ": format " + meta.path("format").asText() + " version "
-          + meta.path("version").asInt() + " is not " + FORMAT + " version " + VERSION);
+      throw new IllegalArgumentException(
+          metaFile
+              + ": format "
+              + meta.path("format").asText()
+              + " version "
+              + meta.path("version").asInt()
+              + " is not "
+              + FORMAT
+              + " version "
+              + VERSION);
     }
     NDList out = new NDList();
     for (JsonNode t : meta.path("targets")) {
@@ -107,7 +124,8 @@ public final class SparseAdapter {
         NDArray idx = tensors.get(mod + "." + part + ".indices");
         NDArray val = tensors.get(mod + "." + part + ".values");
         if (idx == null || val == null) {
-          throw new IllegalArgumentException(dir + ": missing " + mod + "." + part + " indices or values");
+          throw new IllegalArgumentException(
+              dir + ": missing " + mod + "." + part + " indices or values");
         }
         int[] positions = idx.toIntArray();
         float[] values = val.toType(DataType.FLOAT32, false).toFloatArray();
@@ -118,7 +136,10 @@ public final class SparseAdapter {
           mask[positions[i]] = 1;
         }
         out.add(named(manager.create(dense, new Shape(rows, cols)), mod + "." + part));
-        out.add(named(manager.create(ByteBuffer.wrap(mask), new Shape(rows, cols), DataType.UINT8), mod + "." + part + "_mask"));
+        out.add(
+            named(
+                manager.create(ByteBuffer.wrap(mask), new Shape(rows, cols), DataType.UINT8),
+                mod + "." + part + "_mask"));
       }
     }
     out.add(tensors.get("classifier.weight"));

@@ -3,8 +3,10 @@ package dev.plora.engine.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.SparseLrScaling;
 import dev.plora.engine.data.TokenizedBatch;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.onnx.proto.ValueInfoProto;
@@ -13,13 +15,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.plora.engine.config.Pooling;
-import dev.plora.engine.config.SparseLrScaling;
-import dev.plora.engine.config.LoraConfig;
 
 /**
- * A frozen ONNX transformer with masked LoRA adapters on its target MatMuls and a classification head:
- * the model plora trains. Only adapter (kept entries) and head parameters are trainable.
+ * A frozen ONNX transformer with masked LoRA adapters on its target MatMuls and a classification
+ * head: the model plora trains. Only adapter (kept entries) and head parameters are trainable.
  */
 public final class AdaptedModel implements AutoCloseable {
   private final NDManager manager;
@@ -36,8 +35,16 @@ public final class AdaptedModel implements AutoCloseable {
    * @param seed seeds the A and head initialisations
    * @param parent manager (its device) the model lives on
    */
-  public AdaptedModel(OnnxModel model, LoraConfig config, List<TargetSite> sites, AdapterMasks masks,
-      int labels, Pooling pooling, SparseLrScaling scaling, long seed, NDManager parent) {
+  public AdaptedModel(
+      OnnxModel model,
+      LoraConfig config,
+      List<TargetSite> sites,
+      AdapterMasks masks,
+      int labels,
+      Pooling pooling,
+      SparseLrScaling scaling,
+      long seed,
+      NDManager parent) {
     this.manager = parent.newSubManager();
     try {
       this.config = config;
@@ -48,13 +55,16 @@ public final class AdaptedModel implements AutoCloseable {
         if (tm == null) {
           throw new IllegalArgumentException("no masks for target " + s.module());
         }
-        LoraLayer layer = new LoraLayer(s, tm, config, manager, seed, scaling.multiplier(tm.density(), config.rank()));
+        LoraLayer layer =
+            new LoraLayer(
+                s, tm, config, manager, seed, scaling.multiplier(tm.density(), config.rank()));
         layers.put(s.module(), layer);
         executor.setOverride(s.nodeName(), layer);
       }
       for (String module : masks.byModule().keySet()) {
         if (!layers.containsKey(module)) {
-          throw new IllegalArgumentException("masks are given for " + module + ", which is not a selected target");
+          throw new IllegalArgumentException(
+              "masks are given for " + module + ", which is not a selected target");
         }
       }
       long hidden = hiddenSize(model, hiddenOutput);
@@ -65,7 +75,9 @@ public final class AdaptedModel implements AutoCloseable {
     }
   }
 
-  /** The graph output holding token states: {@code last_hidden_state}, else the first rank-3 output. */
+  /**
+   * The graph output holding token states: {@code last_hidden_state}, else the first rank-3 output.
+   */
   private static String hiddenOutput(OnnxModel model) {
     List<ValueInfoProto> outs = model.graph().getOutputList();
     for (ValueInfoProto v : outs) {
@@ -78,16 +90,19 @@ public final class AdaptedModel implements AutoCloseable {
         return v.getName();
       }
     }
-    throw new IllegalArgumentException(model.source() + ": no output with token states [batch, sequence, hidden]");
+    throw new IllegalArgumentException(
+        model.source() + ": no output with token states [batch, sequence, hidden]");
   }
 
   private static long hiddenSize(OnnxModel model, String output) {
     for (ValueInfoProto v : model.graph().getOutputList()) {
-      if (v.getName().equals(output) && v.getType().getTensorType().getShape().getDim(2).hasDimValue()) {
+      if (v.getName().equals(output)
+          && v.getType().getTensorType().getShape().getDim(2).hasDimValue()) {
         return v.getType().getTensorType().getShape().getDim(2).getDimValue();
       }
     }
-    throw new IllegalArgumentException(model.source() + ": output " + output + " does not declare its hidden size");
+    throw new IllegalArgumentException(
+        model.source() + ": output " + output + " does not declare its hidden size");
   }
 
   public NDManager manager() {
@@ -131,11 +146,15 @@ public final class AdaptedModel implements AutoCloseable {
   }
 
   public long adapterParameters() {
-    return layers.values().stream().mapToLong(l -> l.a().mask().kept().length + (long) l.b().mask().kept().length).sum();
+    return layers.values().stream()
+        .mapToLong(l -> l.a().mask().kept().length + (long) l.b().mask().kept().length)
+        .sum();
   }
 
   public long denseLoraParameters() {
-    return layers.values().stream().mapToLong(l -> l.a().mask().numel() + l.b().mask().numel()).sum();
+    return layers.values().stream()
+        .mapToLong(l -> l.a().mask().numel() + l.b().mask().numel())
+        .sum();
   }
 
   public long headParameters() {
@@ -146,7 +165,10 @@ public final class AdaptedModel implements AutoCloseable {
   public NDArray logits(NDManager m, TokenizedBatch batch) {
     Map<String, NDArray> feeds = batch.feeds(executor.inputNames(), m);
     NDArray hidden = executor.run(m, feeds, List.of(hiddenOutput)).get(hiddenOutput);
-    NDArray mask = feeds.containsKey("attention_mask") ? feeds.get("attention_mask") : batch.toArrays(m).get("attention_mask");
+    NDArray mask =
+        feeds.containsKey("attention_mask")
+            ? feeds.get("attention_mask")
+            : batch.toArrays(m).get("attention_mask");
     return head.forward(hidden, mask);
   }
 
@@ -159,8 +181,14 @@ public final class AdaptedModel implements AutoCloseable {
     NDList list = new NDList();
     for (LoraLayer l : layers.values()) {
       String mod = l.site().module();
-      list.add(named(m.create(l.a().denseValues(), new Shape(l.a().mask().rows(), l.a().mask().cols())), mod + ".lora_A"));
-      list.add(named(m.create(l.b().denseValues(), new Shape(l.b().mask().rows(), l.b().mask().cols())), mod + ".lora_B"));
+      list.add(
+          named(
+              m.create(l.a().denseValues(), new Shape(l.a().mask().rows(), l.a().mask().cols())),
+              mod + ".lora_A"));
+      list.add(
+          named(
+              m.create(l.b().denseValues(), new Shape(l.b().mask().rows(), l.b().mask().cols())),
+              mod + ".lora_B"));
       list.add(l.a().mask().toTensor(m, mod + ".lora_A_mask"));
       list.add(l.b().mask().toTensor(m, mod + ".lora_B_mask"));
     }
@@ -172,7 +200,9 @@ public final class AdaptedModel implements AutoCloseable {
     return list;
   }
 
-  /** Loads adapter and head values written by {@link #adapterTensors}; the masks must be the same. */
+  /**
+   * Loads adapter and head values written by {@link #adapterTensors}; the masks must be the same.
+   */
   public void loadAdapterTensors(NDList list, String source) {
     for (LoraLayer l : layers.values()) {
       String mod = l.site().module();
@@ -182,7 +212,14 @@ public final class AdaptedModel implements AutoCloseable {
     for (Parameter p : head.parameters()) {
       NDArray v = require(list, p.name(), source);
       if (!v.getShape().equals(p.value().getShape())) {
-        throw new IllegalArgumentException(source + ": '" + p.name() + "' is " + v.getShape() + ", expected " + p.value().getShape());
+        throw new IllegalArgumentException(
+            source
+                + ": '"
+                + p.name()
+                + "' is "
+                + v.getShape()
+                + ", expected "
+                + p.value().getShape());
       }
       p.set(v.duplicate());
     }
@@ -195,7 +232,6 @@ public final class AdaptedModel implements AutoCloseable {
     }
     return a;
   }
-
 
   private static NDArray named(NDArray a, String name) {
     a.setName(name);

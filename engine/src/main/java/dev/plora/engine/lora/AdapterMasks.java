@@ -24,7 +24,9 @@ public record AdapterMasks(Map<String, TargetMasks> byModule) {
   public static AdapterMasks dense(List<TargetSite> sites, int rank) {
     Map<String, TargetMasks> m = new LinkedHashMap<>();
     for (TargetSite s : sites) {
-      m.put(s.module(), new TargetMasks(s.module(), Mask.dense(rank, s.in()), Mask.dense(s.out(), rank)));
+      m.put(
+          s.module(),
+          new TargetMasks(s.module(), Mask.dense(rank, s.in()), Mask.dense(s.out(), rank)));
     }
     return new AdapterMasks(m);
   }
@@ -37,20 +39,29 @@ public record AdapterMasks(Map<String, TargetMasks> byModule) {
   }
 
   /**
-   * Random masks at given per-target densities: a pure, seeded function (shapes, densities and seed in,
-   * masks out). A and B of each target keep exactly {@code round(d·numel)} entries; density 1 is dense.
+   * Random masks at given per-target densities: a pure, seeded function (shapes, densities and seed
+   * in, masks out). A and B of each target keep exactly {@code round(d·numel)} entries; density 1
+   * is dense.
    */
-  public static AdapterMasks atDensities(List<TargetSite> sites, int rank, Map<String, Double> density, long seed) {
+  public static AdapterMasks atDensities(
+      List<TargetSite> sites, int rank, Map<String, Double> density, long seed) {
     Map<String, TargetMasks> m = new LinkedHashMap<>();
     for (TargetSite s : sites) {
       Double d = density.get(s.module());
       if (d == null || !(d > 0 && d <= 1)) {
-        throw new IllegalArgumentException("the density of " + s.module() + " must be in (0, 1], got " + d);
+        throw new IllegalArgumentException(
+            "the density of " + s.module() + " must be in (0, 1], got " + d);
       }
-      Mask a = d >= 1 ? Mask.dense(rank, s.in())
-          : Mask.random(rank, s.in(), d, new Random(Objects.hash(seed, s.module(), "lora_A_mask")));
-      Mask b = d >= 1 ? Mask.dense(s.out(), rank)
-          : Mask.random(s.out(), rank, d, new Random(Objects.hash(seed, s.module(), "lora_B_mask")));
+      Mask a =
+          d >= 1
+              ? Mask.dense(rank, s.in())
+              : Mask.random(
+                  rank, s.in(), d, new Random(Objects.hash(seed, s.module(), "lora_A_mask")));
+      Mask b =
+          d >= 1
+              ? Mask.dense(s.out(), rank)
+              : Mask.random(
+                  s.out(), rank, d, new Random(Objects.hash(seed, s.module(), "lora_B_mask")));
       m.put(s.module(), new TargetMasks(s.module(), a, b));
     }
     return new AdapterMasks(m);
@@ -68,7 +79,8 @@ public record AdapterMasks(Map<String, TargetMasks> byModule) {
     try (InputStream in = Files.newInputStream(file)) {
       list = NDList.decode(manager, in);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(file + ": not a readable safetensors masks file: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          file + ": not a readable safetensors masks file: " + e.getMessage(), e);
     }
     Map<String, TargetMasks> m = new LinkedHashMap<>();
     for (TargetSite s : sites) {
@@ -82,10 +94,14 @@ public record AdapterMasks(Map<String, TargetMasks> byModule) {
   private static Mask read(NDList list, Path file, String name, long rows, long cols) {
     NDArray a = list.get(name);
     if (a == null) {
-      throw new IllegalArgumentException(file + ": no tensor '" + name + "' (the masks must cover every target)");
+      throw new IllegalArgumentException(
+          file + ": no tensor '" + name + "' (the masks must cover every target)");
     }
-    if (a.getShape().dimension() != 2 || a.getShape().get(0) != rows || a.getShape().get(1) != cols) {
-      throw new IllegalArgumentException(file + ": '" + name + "' is " + a.getShape() + ", expected (" + rows + ", " + cols + ")");
+    if (a.getShape().dimension() != 2
+        || a.getShape().get(0) != rows
+        || a.getShape().get(1) != cols) {
+      throw new IllegalArgumentException(
+          file + ": '" + name + "' is " + a.getShape() + ", expected (" + rows + ", " + cols + ")");
     }
     Mask mask = Mask.fromValues(rows, cols, a.toType(DataType.FLOAT32, false).toFloatArray());
     if (mask.kept().length == 0) {

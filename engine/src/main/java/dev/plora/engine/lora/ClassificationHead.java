@@ -7,14 +7,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.plora.engine.config.Pooling;
 import java.util.List;
 import java.util.Random;
-import dev.plora.engine.config.Pooling;
 
 /**
  * Sequence classification: pooling over the token states, then a linear layer to the labels.
- * Parameters in PyTorch's {@code nn.Linear} layout: {@code classifier.weight [L, H]} (normal, std 0.02)
- * and {@code classifier.bias [L]} (zeros).
+ * Parameters in PyTorch's {@code nn.Linear} layout: {@code classifier.weight [L, H]} (normal, std
+ * 0.02) and {@code classifier.bias [L]} (zeros).
  */
 public final class ClassificationHead {
   public static final String WEIGHT = "classifier.weight";
@@ -24,14 +24,16 @@ public final class ClassificationHead {
   private final Parameter weight;
   private final Parameter bias;
 
-  public ClassificationHead(long hidden, int labels, Pooling pooling, NDManager manager, long seed) {
+  public ClassificationHead(
+      long hidden, int labels, Pooling pooling, NDManager manager, long seed) {
     this.pooling = pooling;
     Random random = new Random(java.util.Objects.hash(seed, "classifier"));
     float[] w = new float[Math.toIntExact(labels * hidden)];
     for (int i = 0; i < w.length; i++) {
       w[i] = (float) (0.02 * random.nextGaussian());
     }
-    this.weight = new Parameter(WEIGHT, manager.create(w, new Shape(labels, hidden)), manager, 1.0, true);
+    this.weight =
+        new Parameter(WEIGHT, manager.create(w, new Shape(labels, hidden)), manager, 1.0, true);
     this.bias = new Parameter(BIAS, manager.zeros(new Shape(labels)), manager, 1.0, false);
   }
 
@@ -69,7 +71,9 @@ public final class ClassificationHead {
     return pooled.matMul(weight.value().transpose()).add(bias.value()); // [B, L]
   }
 
-  /** Cross-entropy of logits {@code [B, L]} against label indices {@code [B]} (mean over the batch). */
+  /**
+   * Cross-entropy of logits {@code [B, L]} against label indices {@code [B]} (mean over the batch).
+   */
   public static NDArray loss(NDArray logits, NDArray labels) {
     NDArray logp = logits.logSoftmax(1);
     NDArray picked = logp.mul(labels.oneHot((int) logits.getShape().get(1), DataType.FLOAT32));

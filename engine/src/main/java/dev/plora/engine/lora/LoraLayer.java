@@ -5,15 +5,16 @@ import static dev.plora.engine.base.OwnedArrays.scalar;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.plora.engine.config.LoraConfig;
 import dev.plora.engine.runtime.NodeOverride;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 import java.util.Random;
-import dev.plora.engine.config.LoraConfig;
 
 /**
- * A masked LoRA adapter on one target MatMul: {@code y = x·W0 + (alpha/r)·(drop(x)·(A⊙Ma)ᵀ)·(B⊙Mb)ᵀ}.
- * It wraps the base kernel (the MatMul node stays in the graph and W0 stays frozen).
+ * A masked LoRA adapter on one target MatMul: {@code y = x·W0 +
+ * (alpha/r)·(drop(x)·(A⊙Ma)ᵀ)·(B⊙Mb)ᵀ}. It wraps the base kernel (the MatMul node stays in the
+ * graph and W0 stays frozen).
  *
  * <p>Shapes: x {@code [..., in]}, A {@code [r, in]}, B {@code [out, r]}, y {@code [..., out]}.
  */
@@ -26,17 +27,43 @@ public final class LoraLayer implements NodeOverride {
   private boolean training;
 
   /**
-   * Creates the adapter with A Kaiming-uniform (bound {@code 1/sqrt(in)}, PEFT's default) and B zero.
+   * Creates the adapter with A Kaiming-uniform (bound {@code 1/sqrt(in)}, PEFT's default) and B
+   * zero.
    *
    * @param lrScale learning-rate multiplier of A and B (see {@link AdaptedModel})
    */
-  public LoraLayer(TargetSite site, TargetMasks masks, LoraConfig config, NDManager manager, long seed,
+  public LoraLayer(
+      TargetSite site,
+      TargetMasks masks,
+      LoraConfig config,
+      NDManager manager,
+      long seed,
       double lrScale) {
     int r = config.rank();
-    if (masks.a().rows() != r || masks.a().cols() != site.in() || masks.b().rows() != site.out() || masks.b().cols() != r) {
-      throw new IllegalArgumentException("masks of " + site.module() + " are [" + masks.a().rows() + ", "
-          + masks.a().cols() + "] and [" + masks.b().rows() + ", " + masks.b().cols() + "], expected [" + r + ", "
-          + site.in() + "] and [" + site.out() + ", " + r + "]");
+    if (masks.a().rows() != r
+        || masks.a().cols() != site.in()
+        || masks.b().rows() != site.out()
+        || masks.b().cols() != r) {
+      throw new IllegalArgumentException(
+          "masks of "
+              + site.module()
+              + " are ["
+              + masks.a().rows()
+              + ", "
+              + masks.a().cols()
+              + "] and ["
+              + masks.b().rows()
+              + ", "
+              + masks.b().cols()
+              + "], expected ["
+              + r
+              + ", "
+              + site.in()
+              + "] and ["
+              + site.out()
+              + ", "
+              + r
+              + "]");
     }
     this.site = site;
     this.scale = config.scale();
@@ -48,7 +75,13 @@ public final class LoraLayer implements NodeOverride {
       initA[i] = (random.nextFloat() * 2 - 1) * bound;
     }
     this.a = new MaskedMatrix(site.module() + ".lora_A", masks.a(), initA, manager, lrScale);
-    this.b = new MaskedMatrix(site.module() + ".lora_B", masks.b(), new float[Math.toIntExact(site.out() * r)], manager, lrScale);
+    this.b =
+        new MaskedMatrix(
+            site.module() + ".lora_B",
+            masks.b(),
+            new float[Math.toIntExact(site.out() * r)],
+            manager,
+            lrScale);
   }
 
   public TargetSite site() {
@@ -72,7 +105,8 @@ public final class LoraLayer implements NodeOverride {
     NDArray y = base.run(ctx, inputs)[0];
     NDArray x = inputs[0];
     if (training && dropout > 0) {
-      NDArray keep = ctx.manager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32).gte(dropout);
+      NDArray keep =
+          ctx.manager().randomUniform(0f, 1f, x.getShape(), DataType.FLOAT32).gte(dropout);
       x = x.mul(keep.toType(x.getDataType(), false)).div(scalar(x, 1 - dropout));
     }
     NDArray denseA = a.dense(ctx.manager()); // [r, in]

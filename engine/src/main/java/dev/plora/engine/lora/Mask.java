@@ -4,15 +4,16 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * A fixed binary mask over a {@code [rows, cols]} matrix, held as the sorted flat indices of the kept
- * entries (row-major).
+ * A fixed binary mask over a {@code [rows, cols]} matrix, held as the sorted flat indices of the
+ * kept entries (row-major).
  */
 public record Mask(long rows, long cols, long[] kept) {
   public Mask {
     long n = rows * cols;
     for (int i = 0; i < kept.length; i++) {
       if (kept[i] < 0 || kept[i] >= n || (i > 0 && kept[i] <= kept[i - 1])) {
-        throw new IllegalArgumentException("mask indices must be sorted, distinct and in [0, " + n + ")");
+        throw new IllegalArgumentException(
+            "mask indices must be sorted, distinct and in [0, " + n + ")");
       }
     }
   }
@@ -37,7 +38,10 @@ public record Mask(long rows, long cols, long[] kept) {
     return new Mask(rows, cols, all);
   }
 
-  /** Exactly {@code round(density · rows · cols)} entries (at least one), chosen uniformly with {@code random}. */
+  /**
+   * Exactly {@code round(density · rows · cols)} entries (at least one), chosen uniformly with
+   * {@code random}.
+   */
   public static Mask random(long rows, long cols, double density, Random random) {
     if (!(density > 0 && density <= 1)) {
       throw new IllegalArgumentException("density must be in (0, 1], got " + density);
@@ -67,8 +71,13 @@ public record Mask(long rows, long cols, long[] kept) {
 
   /** The mask from a 0/1 matrix given row-major. */
   public static Mask fromValues(long rows, long cols, float[] values) {
-    return new Mask(rows, cols, java.util.stream.IntStream.range(0, values.length)
-        .filter(i -> values[i] != 0f).asLongStream().toArray());
+    return new Mask(
+        rows,
+        cols,
+        java.util.stream.IntStream.range(0, values.length)
+            .filter(i -> values[i] != 0f)
+            .asLongStream()
+            .toArray());
   }
 
   /** The mask as a uint8 0/1 tensor {@code [rows, cols]} named {@code name}, as files store it. */
@@ -77,8 +86,11 @@ public record Mask(long rows, long cols, long[] kept) {
     for (long k : kept) {
       b[(int) k] = 1;
     }
-    ai.djl.ndarray.NDArray a = manager.create(java.nio.ByteBuffer.wrap(b),
-        new ai.djl.ndarray.types.Shape(rows, cols), ai.djl.ndarray.types.DataType.UINT8);
+    ai.djl.ndarray.NDArray a =
+        manager.create(
+            java.nio.ByteBuffer.wrap(b),
+            new ai.djl.ndarray.types.Shape(rows, cols),
+            ai.djl.ndarray.types.DataType.UINT8);
     a.setName(name);
     return a;
   }

@@ -8,8 +8,9 @@ import dev.plora.engine.base.OwnedArrays;
 
 /**
  * A matrix whose masked entries are structurally zero: only the kept entries exist, as a trainable
- * vector, and the dense matrix is assembled by scattering them into zeros. Gradients, optimizer state
- * and updates therefore exist only for kept entries, and masked entries are exactly 0 everywhere.
+ * vector, and the dense matrix is assembled by scattering them into zeros. Gradients, optimizer
+ * state and updates therefore exist only for kept entries, and masked entries are exactly 0
+ * everywhere.
  */
 public final class MaskedMatrix {
   private final Mask mask;
@@ -17,9 +18,11 @@ public final class MaskedMatrix {
   private final NDArray index; // int64 [kept], flat row-major positions
 
   /**
-   * @param initialDense the initial values as a row-major {@code [rows, cols]} array; masked entries are dropped
+   * @param initialDense the initial values as a row-major {@code [rows, cols]} array; masked
+   *     entries are dropped
    */
-  public MaskedMatrix(String name, Mask mask, float[] initialDense, NDManager manager, double lrScale) {
+  public MaskedMatrix(
+      String name, Mask mask, float[] initialDense, NDManager manager, double lrScale) {
     this.mask = mask;
     float[] kept = new float[mask.kept().length];
     for (int i = 0; i < kept.length; i++) {

@@ -6,8 +6,9 @@ import ai.djl.ndarray.NDScope;
 import dev.plora.engine.base.OwnedArrays;
 
 /**
- * A trainable tensor. The optimizer replaces its value with a fresh leaf each step rather than updating
- * in place, so autograd never sees an in-place write to a leaf and old gradients die with the old value.
+ * A trainable tensor. The optimizer replaces its value with a fresh leaf each step rather than
+ * updating in place, so autograd never sees an in-place write to a leaf and old gradients die with
+ * the old value.
  *
  * @see dev.plora.engine.train.AdamW
  */
@@ -51,8 +52,9 @@ public final class Parameter {
   }
 
   /**
-   * Makes a copy of {@code next} the value (a new leaf that requires gradients) and frees the old one.
-   * A copy, not a view: {@code next} may be host-backed or closed by its owner (see {@link OwnedArrays}).
+   * Makes a copy of {@code next} the value (a new leaf that requires gradients) and frees the old
+   * one. A copy, not a view: {@code next} may be host-backed or closed by its owner (see {@link
+   * OwnedArrays}).
    */
   public void set(NDArray next) {
     NDArray leaf = next.stopGradient().duplicate();

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Selects target sites by PEFT-style patterns; a pattern that matches nothing is an error listing the modules. */
+/**
+ * Selects target sites by PEFT-style patterns; a pattern that matches nothing is an error listing
+ * the modules.
+ */
 public final class TargetMatcher {
   private TargetMatcher() {}
 
@@ -19,8 +22,11 @@ public final class TargetMatcher {
   public static List<TargetSite> select(List<TargetSite> sites, List<String> patterns) {
     for (String p : patterns) {
       if (sites.stream().noneMatch(s -> matches(p, s.module()))) {
-        throw new IllegalArgumentException("target pattern '" + p + "' matches no module; targetable modules are "
-            + sites.stream().map(TargetSite::module).toList());
+        throw new IllegalArgumentException(
+            "target pattern '"
+                + p
+                + "' matches no module; targetable modules are "
+                + sites.stream().map(TargetSite::module).toList());
       }
     }
     List<TargetSite> out = new ArrayList<>();

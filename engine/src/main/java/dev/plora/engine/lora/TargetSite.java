@@ -1,7 +1,8 @@
 package dev.plora.engine.lora;
 
 /**
- * A MatMul that can carry a LoRA adapter: its second input is a 2-D float initializer {@code W0 [in, out]}.
+ * A MatMul that can carry a LoRA adapter: its second input is a 2-D float initializer {@code W0
+ * [in, out]}.
  *
  * @param module the module name, e.g. {@code encoder.layer.0.attention.self.query}
  * @param nodeName the MatMul node's name

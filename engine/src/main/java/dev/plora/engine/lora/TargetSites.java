@@ -18,11 +18,18 @@ public final class TargetSites {
         continue;
       }
       TensorProto w = model.initializers().get(n.getInput(1));
-      if (w == null || w.getDimsCount() != 2 || w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+      if (w == null
+          || w.getDimsCount() != 2
+          || w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
         continue;
       }
-      sites.add(new TargetSite(ModuleNames.of(n, w.getName()), n.getName(), w.getName(),
-          w.getDims(0), w.getDims(1)));
+      sites.add(
+          new TargetSite(
+              ModuleNames.of(n, w.getName()),
+              n.getName(),
+              w.getName(),
+              w.getDims(0),
+              w.getDims(1)));
     }
     return sites;
   }

@@ -17,6 +17,14 @@ final class DenseStrategy implements Strategy {
 
   @Override
   public MaskPlan plan(StrategyContext c) {
-    return MaskPlan.of(name(), Map.of(), 0, c.rank(), new int[0], c.sites(), AdapterMasks.dense(c.sites(), c.rank()), null);
+    return MaskPlan.of(
+        name(),
+        Map.of(),
+        0,
+        c.rank(),
+        new int[0],
+        c.sites(),
+        AdapterMasks.dense(c.sites(), c.rank()),
+        null);
   }
 }

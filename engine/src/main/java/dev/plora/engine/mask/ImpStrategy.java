@@ -2,7 +2,9 @@ package dev.plora.engine.mask;
 
 import dev.plora.engine.data.TextTokenizer;
 
-/** {@code imp}: lottery tickets by iterative magnitude pruning ({@link Imp}); trains every round. */
+/**
+ * {@code imp}: lottery tickets by iterative magnitude pruning ({@link Imp}); trains every round.
+ */
 final class ImpStrategy implements Strategy {
   @Override
   public String name() {
@@ -17,8 +19,17 @@ final class ImpStrategy implements Strategy {
   @Override
   public MaskPlan plan(StrategyContext c) {
     try (TextTokenizer tok = c.tokenizer()) {
-      return Imp.plan(c.model(), c.sites(), c.config().lora(), c.config().model().pooling(), c.trainData().get(0),
-          c.evalData(), tok, c.config().training(), c.config().strategy(), c.out());
+      return Imp.plan(
+          c.model(),
+          c.sites(),
+          c.config().lora(),
+          c.config().model().pooling(),
+          c.trainData().get(0),
+          c.evalData(),
+          tok,
+          c.config().training(),
+          c.config().strategy(),
+          c.out());
     }
   }
 }

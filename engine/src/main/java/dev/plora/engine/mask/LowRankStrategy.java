@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code low-rank}: dense LoRA at the largest rank whose parameter count fits another plan's budget. */
+/**
+ * {@code low-rank}: dense LoRA at the largest rank whose parameter count fits another plan's
+ * budget.
+ */
 final class LowRankStrategy implements Strategy {
   @Override
   public String name() {
@@ -24,18 +27,28 @@ final class LowRankStrategy implements Strategy {
     return lowRank(c.reference(), TargetSites.find(c.model()));
   }
 
-  /** Dense LoRA at the largest rank whose adapter parameters are at most {@code from}'s kept entries. */
+  /**
+   * Dense LoRA at the largest rank whose adapter parameters are at most {@code from}'s kept
+   * entries.
+   */
   static MaskPlan lowRank(MaskPlan from, List<TargetSite> sites) {
-    List<TargetSite> planned = sites.stream().filter(s -> from.masks().byModule().containsKey(s.module())).toList();
+    List<TargetSite> planned =
+        sites.stream().filter(s -> from.masks().byModule().containsKey(s.module())).toList();
     long perRank = planned.stream().mapToLong(s -> s.in() + s.out()).sum();
     int rank = (int) (from.adapterParams() / perRank);
     if (rank < 1) {
-      throw new IllegalArgumentException("the plan keeps " + from.adapterParams() + " entries, fewer than rank 1 needs ("
-          + perRank + "); no low-rank control fits its budget");
+      throw new IllegalArgumentException(
+          "the plan keeps "
+              + from.adapterParams()
+              + " entries, fewer than rank 1 needs ("
+              + perRank
+              + "); no low-rank control fits its budget");
     }
-    Map<String, Object> params = new LinkedHashMap<>(); // ordered: the plan's JSON is the same bytes every run
+    Map<String, Object> params =
+        new LinkedHashMap<>(); // ordered: the plan's JSON is the same bytes every run
     params.put("from_strategy", from.strategy());
     params.put("budget", from.adapterParams());
-    return MaskPlan.of("low-rank", params, 0, rank, new int[0], planned, AdapterMasks.dense(planned, rank), null);
+    return MaskPlan.of(
+        "low-rank", params, 0, rank, new int[0], planned, AdapterMasks.dense(planned, rank), null);
   }
 }

@@ -19,27 +19,44 @@ import java.util.Map;
 
 /**
  * A mask plan: per-target densities and masks with everything that produced them, saved as a
- * directory holding {@code plan.json} (format {@code plora-mask-plan}, version 1) and
- * {@code masks.safetensors} ({@code <module>.lora_A_mask}, {@code <module>.lora_B_mask}, uint8 0/1),
- * which {@code plora train --masks} reads.
+ * directory holding {@code plan.json} (format {@code plora-mask-plan}, version 1) and {@code
+ * masks.safetensors} ({@code <module>.lora_A_mask}, {@code <module>.lora_B_mask}, uint8 0/1), which
+ * {@code plora train --masks} reads.
  *
  * @param parameters the strategy's parameters (tau, few-shot k, d_min, density, …)
  * @param fewShotIndices training-set indices the strategy looked at (empty when it used no data)
  */
-public record MaskPlan(String strategy, Map<String, Object> parameters, long seed, int rank,
-    int[] fewShotIndices, List<TargetPlan> targets, AdapterMasks masks) {
+public record MaskPlan(
+    String strategy,
+    Map<String, Object> parameters,
+    long seed,
+    int rank,
+    int[] fewShotIndices,
+    List<TargetPlan> targets,
+    AdapterMasks masks) {
   public static final String FORMAT = "plora-mask-plan";
   public static final int VERSION = 1;
   public static final String PLAN = "plan.json";
   public static final String MASKS = "masks.safetensors";
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /** The JSON form: the plan without the masks, plus totals. */
-  record Document(String format, int version, String strategy, Map<String, Object> parameters, long seed, int rank,
-      int[] fewShotIndices, List<TargetPlan> targets, long adapterParams, long denseLoraParams, double reduction) {}
+  record Document(
+      String format,
+      int version,
+      String strategy,
+      Map<String, Object> parameters,
+      long seed,
+      int rank,
+      int[] fewShotIndices,
+      List<TargetPlan> targets,
+      long adapterParams,
+      long denseLoraParams,
+      double reduction) {}
 
   public long adapterParams() {
     return masks.kept();
@@ -54,15 +71,37 @@ public record MaskPlan(String strategy, Map<String, Object> parameters, long see
     return 1 - adapterParams() / (double) denseLoraParams();
   }
 
-  /** Builds a plan from masks, deriving each target's counts; {@code extra} adds k_t, p and energy share. */
-  static MaskPlan of(String strategy, Map<String, Object> parameters, long seed, int rank, int[] fewShot,
-      List<TargetSite> sites, AdapterMasks masks, Map<String, TaskEnergy.Result> energy) {
-    List<TargetPlan> targets = sites.stream().map(s -> {
-      TargetMasks m = masks.byModule().get(s.module());
-      TaskEnergy.Result e = energy == null ? null : energy.get(s.module());
-      return new TargetPlan(s.module(), s.in(), s.out(), m.a().density(), m.a().kept().length, m.b().kept().length,
-          e == null ? null : e.k(), e == null ? null : e.p(), e == null ? null : e.topShare());
-    }).toList();
+  /**
+   * Builds a plan from masks, deriving each target's counts; {@code extra} adds k_t, p and energy
+   * share.
+   */
+  static MaskPlan of(
+      String strategy,
+      Map<String, Object> parameters,
+      long seed,
+      int rank,
+      int[] fewShot,
+      List<TargetSite> sites,
+      AdapterMasks masks,
+      Map<String, TaskEnergy.Result> energy) {
+    List<TargetPlan> targets =
+        sites.stream()
+            .map(
+                s -> {
+                  TargetMasks m = masks.byModule().get(s.module());
+                  TaskEnergy.Result e = energy == null ? null : energy.get(s.module());
+                  return new TargetPlan(
+                      s.module(),
+                      s.in(),
+                      s.out(),
+                      m.a().density(),
+                      m.a().kept().length,
+                      m.b().kept().length,
+                      e == null ? null : e.k(),
+                      e == null ? null : e.p(),
+                      e == null ? null : e.topShare());
+                })
+            .toList();
     return new MaskPlan(strategy, parameters, seed, rank, fewShot, targets, masks);
   }
 
@@ -77,8 +116,19 @@ public record MaskPlan(String strategy, Map<String, Object> parameters, long see
         }
         AtomicFiles.write(dir.resolve(MASKS), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
       }
-      Document doc = new Document(FORMAT, VERSION, strategy, parameters, seed, rank, fewShotIndices, targets,
-          adapterParams(), denseLoraParams(), reduction());
+      Document doc =
+          new Document(
+              FORMAT,
+              VERSION,
+              strategy,
+              parameters,
+              seed,
+              rank,
+              fewShotIndices,
+              targets,
+              adapterParams(),
+              denseLoraParams(),
+              reduction());
       AtomicFiles.write(dir.resolve(PLAN), out -> JSON.writeValue(out, doc));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the plan to " + dir + ": " + e.getMessage(), e);
@@ -98,17 +148,32 @@ public record MaskPlan(String strategy, Map<String, Object> parameters, long see
       throw new IllegalArgumentException(file + ": malformed plan: " + e.getMessage(), e);
     }
     if (!FORMAT.equals(doc.format()) || doc.version() != VERSION) {
-      throw new IllegalArgumentException(file + ": format " + doc.format() + " version " + doc.version()
-          + " is not " + FORMAT + " version " + VERSION);
+      throw new IllegalArgumentException(
+          file
+              + ": format "
+              + doc.format()
+              + " version "
+              + doc.version()
+              + " is not "
+              + FORMAT
+              + " version "
+              + VERSION);
     }
     List<String> modules = doc.targets().stream().map(TargetPlan::module).toList();
     List<TargetSite> planned = sites.stream().filter(s -> modules.contains(s.module())).toList();
     if (planned.size() != modules.size()) {
-      throw new IllegalArgumentException(file + ": the plan's targets " + modules + " are not all in the model");
+      throw new IllegalArgumentException(
+          file + ": the plan's targets " + modules + " are not all in the model");
     }
     AdapterMasks masks = AdapterMasks.load(dir.resolve(MASKS), planned, doc.rank(), manager);
-    return new MaskPlan(doc.strategy(), doc.parameters(), doc.seed(), doc.rank(), doc.fewShotIndices(),
-        doc.targets(), masks);
+    return new MaskPlan(
+        doc.strategy(),
+        doc.parameters(),
+        doc.seed(),
+        doc.rank(),
+        doc.fewShotIndices(),
+        doc.targets(),
+        masks);
   }
 
   /** The rank recorded in a plan directory, without loading its masks. */
@@ -116,8 +181,8 @@ public record MaskPlan(String strategy, Map<String, Object> parameters, long see
     try {
       return JSON.readValue(dir.resolve(PLAN).toFile(), Document.class).rank();
     } catch (IOException e) {
-      throw new IllegalArgumentException(dir.resolve(PLAN) + ": malformed plan: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          dir.resolve(PLAN) + ": malformed plan: " + e.getMessage(), e);
     }
   }
-
 }

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Partial-LoRA: each target's density from the task-relevant subspace of its pretrained weight. On a
- * few-shot subset (k examples per label) the frozen model's inputs to every target are captured
- * ({@link ActivationGrams}); {@link TaskEnergy} gives k_t at threshold τ; the density is
- * {@code clamp(k_t / p, d_min, 1)} and A and B each keep exactly {@code round(d·numel)} random entries.
+ * Partial-LoRA: each target's density from the task-relevant subspace of its pretrained weight. On
+ * a few-shot subset (k examples per label) the frozen model's inputs to every target are captured
+ * ({@link ActivationGrams}); {@link TaskEnergy} gives k_t at threshold τ; the density is {@code
+ * clamp(k_t / p, d_min, 1)} and A and B each keep exactly {@code round(d·numel)} random entries.
  * Several training sets (multi-task) give each target the largest density any task needs.
  */
 public final class PartialLora {
@@ -27,8 +27,16 @@ public final class PartialLora {
    * @param fewShot examples per label
    * @param dMin density floor
    */
-  public static MaskPlan plan(OnnxModel model, List<TargetSite> sites, int rank, List<Dataset> tasks,
-      TextTokenizer tokenizer, double tau, int fewShot, double dMin, long seed) {
+  public static MaskPlan plan(
+      OnnxModel model,
+      List<TargetSite> sites,
+      int rank,
+      List<Dataset> tasks,
+      TextTokenizer tokenizer,
+      double tau,
+      int fewShot,
+      double dMin,
+      long seed) {
     if (tasks.isEmpty()) {
       throw new IllegalArgumentException("partial-lora needs at least one training set");
     }
@@ -38,10 +46,12 @@ public final class PartialLora {
     for (Dataset task : tasks) {
       int[] idx = Sampling.fewShot(task, fewShot, seed);
       shots.add(idx);
-      Map<String, double[]> grams = ActivationGrams.capture(model, sites, task.subset(idx), tokenizer, 16);
+      Map<String, double[]> grams =
+          ActivationGrams.capture(model, sites, task.subset(idx), tokenizer, 16);
       for (TargetSite s : sites) {
         float[] w = TensorCodec.decodeFloats(model.initializers().get(s.weightName()));
-        TaskEnergy.Result e = TaskEnergy.of(w, (int) s.in(), (int) s.out(), grams.get(s.module()), tau);
+        TaskEnergy.Result e =
+            TaskEnergy.of(w, (int) s.in(), (int) s.out(), grams.get(s.module()), tau);
         double d = e.density(dMin);
         if (!density.containsKey(s.module()) || d > density.get(s.module())) {
           density.put(s.module(), d);
@@ -57,7 +67,14 @@ public final class PartialLora {
     if (tasks.size() > 1) {
       p.put("few_shot_indices_per_task", shots);
     }
-    return MaskPlan.of("partial-lora", p, seed, rank, shots.get(0), sites,
-        AdapterMasks.atDensities(sites, rank, density, seed), chosen);
+    return MaskPlan.of(
+        "partial-lora",
+        p,
+        seed,
+        rank,
+        shots.get(0),
+        sites,
+        AdapterMasks.atDensities(sites, rank, density, seed),
+        chosen);
   }
 }

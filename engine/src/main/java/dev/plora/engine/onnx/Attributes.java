@@ -24,7 +24,8 @@ public final class Attributes {
 
   /** "op_type node 'name'" for error messages. */
   public static String describe(NodeProto node) {
-    String name = node.getName().isEmpty() ? "(unnamed, output " + node.getOutput(0) + ")" : node.getName();
+    String name =
+        node.getName().isEmpty() ? "(unnamed, output " + node.getOutput(0) + ")" : node.getName();
     return node.getOpType() + " node '" + name + "'";
   }
 

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Writes ONNX graphs: inputs, initializers, nodes and outputs, producing an {@link OnnxModel}. Used to
- * generate test models and to append ops (a classification head) to exported graphs.
+ * Writes ONNX graphs: inputs, initializers, nodes and outputs, producing an {@link OnnxModel}. Used
+ * to generate test models and to append ops (a classification head) to exported graphs.
  */
 public final class GraphBuilder {
   private final GraphProto.Builder graph = GraphProto.newBuilder();
@@ -50,8 +50,12 @@ public final class GraphBuilder {
   /** Declares a graph output whose shape is left to the runtime. */
   public GraphBuilder output(String name, int elemType) {
     ValueInfoProto vi = valueInfo(name, elemType);
-    graph.addOutput(vi.toBuilder().setType(TypeProto.newBuilder().setTensorType(
-        TypeProto.Tensor.newBuilder().setElemType(elemType))).build());
+    graph.addOutput(
+        vi.toBuilder()
+            .setType(
+                TypeProto.newBuilder()
+                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType)))
+            .build());
     return this;
   }
 
@@ -61,14 +65,17 @@ public final class GraphBuilder {
   }
 
   /** Adds a node with one output; returns the output's name. */
-  public String node(String opType, String name, List<String> inputs, AttributeProto... attributes) {
+  public String node(
+      String opType, String name, List<String> inputs, AttributeProto... attributes) {
     return node(opType, name, inputs, 1, attributes)[0];
   }
 
   /** Adds a node with {@code outputs} outputs named after the node; returns their names. */
-  public String[] node(String opType, String name, List<String> inputs, int outputs, AttributeProto... attributes) {
+  public String[] node(
+      String opType, String name, List<String> inputs, int outputs, AttributeProto... attributes) {
     String nodeName = name != null ? name : "/" + opType + "_" + counter++;
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(nodeName).addAllInput(inputs);
+    NodeProto.Builder n =
+        NodeProto.newBuilder().setOpType(opType).setName(nodeName).addAllInput(inputs);
     String[] outs = new String[outputs];
     for (int i = 0; i < outputs; i++) {
       outs[i] = nodeName + "_output_" + i;
@@ -88,12 +95,13 @@ public final class GraphBuilder {
   }
 
   public OnnxModel build() {
-    ModelProto m = ModelProto.newBuilder()
-        .setIrVersion(opset >= 21 ? 10 : opset >= 15 ? 8 : 7)
-        .setProducerName("plora")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-        .setGraph(graph)
-        .build();
+    ModelProto m =
+        ModelProto.newBuilder()
+            .setIrVersion(opset >= 21 ? 10 : opset >= 15 ? 8 : 7)
+            .setProducerName("plora")
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+            .setGraph(graph)
+            .build();
     return new OnnxModel(m, graph.getName());
   }
 
@@ -110,27 +118,43 @@ public final class GraphBuilder {
     }
     return ValueInfoProto.newBuilder()
         .setName(name)
-        .setType(TypeProto.newBuilder().setTensorType(
-            TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
         .build();
   }
 
   public static AttributeProto attr(String name, long value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
   }
 
   public static AttributeProto attr(String name, float value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .setF(value)
+        .build();
   }
 
   public static AttributeProto attr(String name, String value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-        .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8))
+        .build();
   }
 
-  /** A list-of-ints attribute (named apart from {@link #attr(String, long)} so one value stays a list). */
+  /**
+   * A list-of-ints attribute (named apart from {@link #attr(String, long)} so one value stays a
+   * list).
+   */
   public static AttributeProto ints(String name, long... values) {
-    AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder b =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long v : values) {
       b.addInts(v);
     }
@@ -138,6 +162,10 @@ public final class GraphBuilder {
   }
 
   public static AttributeProto attr(String name, TensorProto value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.TENSOR)
+        .setT(value)
+        .build();
   }
 }

@@ -2,11 +2,11 @@ package dev.plora.engine.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.onnx.proto.GraphProto;
 import dev.plora.engine.onnx.proto.ModelProto;
 import dev.plora.engine.onnx.proto.NodeProto;
 import dev.plora.engine.onnx.proto.OperatorSetIdProto;
-import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.onnx.proto.TensorProto;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An ONNX model held as its protobuf message, with the name of the source it came from so that every
- * error can say which file is wrong.
+ * An ONNX model held as its protobuf message, with the name of the source it came from so that
+ * every error can say which file is wrong.
  */
 public final class OnnxModel {
   /** Models reach hundreds of MB; protobuf's default 64 MiB message limit would reject them. */
@@ -42,7 +42,10 @@ public final class OnnxModel {
     this.initializers = Collections.unmodifiableMap(inits);
   }
 
-  /** Reads a model file; a truncated or malformed file gives an {@link OnnxFormatException} naming it. */
+  /**
+   * Reads a model file; a truncated or malformed file gives an {@link OnnxFormatException} naming
+   * it.
+   */
   public static OnnxModel load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new OnnxFormatException(file + ": no such model file");

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.protobuf.ByteString;
-import dev.plora.engine.onnx.proto.TensorProto;
 import dev.plora.engine.base.OwnedArrays;
+import dev.plora.engine.onnx.proto.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -18,14 +18,16 @@ public final class TensorCodec {
   /**
    * Decodes a tensor stored in {@code raw_data} (little-endian) or in the typed repeated fields.
    *
-   * @throws OnnxFormatException for external data, unsupported types, or a value count that does not
-   *     match the dims
+   * @throws OnnxFormatException for external data, unsupported types, or a value count that does
+   *     not match the dims
    */
   public static NDArray decode(TensorProto t, NDManager manager) {
     String name = t.getName();
     if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0) {
       throw new OnnxFormatException(
-          "tensor '" + name + "' keeps its data in an external file; external-data tensors are not"
+          "tensor '"
+              + name
+              + "' keeps its data in an external file; external-data tensors are not"
               + " supported yet (save the model with all tensors inside the .onnx file)");
     }
     DataType type = TensorDataType.toDjl(t.getDataType(), name);
@@ -38,7 +40,8 @@ public final class TensorCodec {
     Shape shape = new Shape(dims);
     long count = shape.size();
     int width = type.getNumOfBytes();
-    ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(count * width)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf =
+        ByteBuffer.allocateDirect(Math.toIntExact(count * width)).order(ByteOrder.LITTLE_ENDIAN);
     if (t.hasRawData()) {
       ByteString raw = t.getRawData();
       checkCount(name, raw.size() / width, count, raw.size() % width != 0);
@@ -83,14 +86,20 @@ public final class TensorCodec {
         t.getInt32DataList().forEach(v -> buf.put((byte) v.intValue()));
         break;
       default:
-        throw new OnnxFormatException("tensor '" + name + "': type " + type + " is not supported yet");
+        throw new OnnxFormatException(
+            "tensor '" + name + "': type " + type + " is not supported yet");
     }
   }
 
   private static void checkCount(String name, long actual, long expected, boolean ragged) {
     if (ragged || actual != expected) {
       throw new OnnxFormatException(
-          "tensor '" + name + "' holds " + actual + " values but its dims need " + expected
+          "tensor '"
+              + name
+              + "' holds "
+              + actual
+              + " values but its dims need "
+              + expected
               + " (truncated or malformed tensor data)");
     }
   }
@@ -101,7 +110,8 @@ public final class TensorCodec {
       throw new OnnxFormatException("tensor '" + t.getName() + "' is not float");
     }
     if (t.hasRawData()) {
-      java.nio.FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      java.nio.FloatBuffer fb =
+          t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       float[] out = new float[fb.remaining()];
       fb.get(out);
       return out;
@@ -144,9 +154,8 @@ public final class TensorCodec {
 
   /** An int64 tensor from Java values (typed int64_data form). */
   public static TensorProto longs(String name, long[] dims, long... values) {
-    TensorProto.Builder b = TensorProto.newBuilder()
-        .setName(name)
-        .setDataType(TensorProto.DataType.INT64_VALUE);
+    TensorProto.Builder b =
+        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE);
     for (long d : dims) {
       b.addDims(d);
     }

@@ -11,19 +11,30 @@ public final class TensorDataType {
   public static DataType toDjl(int onnxType, String tensorName) {
     TensorProto.DataType t = TensorProto.DataType.forNumber(onnxType);
     if (t == null) {
-      throw new OnnxFormatException("tensor '" + tensorName + "': unknown element type " + onnxType);
+      throw new OnnxFormatException(
+          "tensor '" + tensorName + "': unknown element type " + onnxType);
     }
     switch (t) {
-      case FLOAT: return DataType.FLOAT32;
-      case DOUBLE: return DataType.FLOAT64;
-      case FLOAT16: return DataType.FLOAT16;
-      case BFLOAT16: return DataType.BFLOAT16;
-      case INT64: return DataType.INT64;
-      case INT32: return DataType.INT32;
-      case INT16: return DataType.INT16;
-      case INT8: return DataType.INT8;
-      case UINT8: return DataType.UINT8;
-      case BOOL: return DataType.BOOLEAN;
+      case FLOAT:
+        return DataType.FLOAT32;
+      case DOUBLE:
+        return DataType.FLOAT64;
+      case FLOAT16:
+        return DataType.FLOAT16;
+      case BFLOAT16:
+        return DataType.BFLOAT16;
+      case INT64:
+        return DataType.INT64;
+      case INT32:
+        return DataType.INT32;
+      case INT16:
+        return DataType.INT16;
+      case INT8:
+        return DataType.INT8;
+      case UINT8:
+        return DataType.UINT8;
+      case BOOL:
+        return DataType.BOOLEAN;
       default:
         throw new OnnxFormatException(
             "tensor '" + tensorName + "': element type " + t + " is not supported yet");
@@ -33,16 +44,26 @@ public final class TensorDataType {
   /** The ONNX element type of a DJL data type. */
   public static int toOnnx(DataType type) {
     switch (type) {
-      case FLOAT32: return TensorProto.DataType.FLOAT_VALUE;
-      case FLOAT64: return TensorProto.DataType.DOUBLE_VALUE;
-      case FLOAT16: return TensorProto.DataType.FLOAT16_VALUE;
-      case BFLOAT16: return TensorProto.DataType.BFLOAT16_VALUE;
-      case INT64: return TensorProto.DataType.INT64_VALUE;
-      case INT32: return TensorProto.DataType.INT32_VALUE;
-      case INT16: return TensorProto.DataType.INT16_VALUE;
-      case INT8: return TensorProto.DataType.INT8_VALUE;
-      case UINT8: return TensorProto.DataType.UINT8_VALUE;
-      case BOOLEAN: return TensorProto.DataType.BOOL_VALUE;
+      case FLOAT32:
+        return TensorProto.DataType.FLOAT_VALUE;
+      case FLOAT64:
+        return TensorProto.DataType.DOUBLE_VALUE;
+      case FLOAT16:
+        return TensorProto.DataType.FLOAT16_VALUE;
+      case BFLOAT16:
+        return TensorProto.DataType.BFLOAT16_VALUE;
+      case INT64:
+        return TensorProto.DataType.INT64_VALUE;
+      case INT32:
+        return TensorProto.DataType.INT32_VALUE;
+      case INT16:
+        return TensorProto.DataType.INT16_VALUE;
+      case INT8:
+        return TensorProto.DataType.INT8_VALUE;
+      case UINT8:
+        return TensorProto.DataType.UINT8_VALUE;
+      case BOOLEAN:
+        return TensorProto.DataType.BOOL_VALUE;
       default:
         throw new IllegalArgumentException("no ONNX element type for DJL type " + type);
     }

@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The engine's discover-a-plan entry point, shared by {@code plora discover}, the services and the sweep:
- * checks that the strategy has what it needs, runs it on the model's selected targets, and writes the
- * plan directory ({@code plan.json} + {@code masks.safetensors}).
+ * The engine's discover-a-plan entry point, shared by {@code plora discover}, the services and the
+ * sweep: checks that the strategy has what it needs, runs it on the model's selected targets, and
+ * writes the plan directory ({@code plan.json} + {@code masks.safetensors}).
  */
 public final class DiscoverRun {
   private DiscoverRun() {}

@@ -1,9 +1,9 @@
 package dev.plora.engine.run;
 
 import dev.plora.engine.data.Dataset;
-import java.nio.file.Path;
 import dev.plora.engine.eval.Evaluator;
 import dev.plora.engine.eval.Metrics;
+import java.nio.file.Path;
 
 /** The engine's evaluate-a-run entry point: opens a trained run and scores a labelled dataset. */
 public final class EvaluateRun {

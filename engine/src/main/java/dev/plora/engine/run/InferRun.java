@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The engine's inference entry point ({@code plora infer}): tokenizes texts, runs the model's graph in
- * plora's runtime, and writes the token arrays and every graph output to a safetensors file.
+ * The engine's inference entry point ({@code plora infer}): tokenizes texts, runs the model's graph
+ * in plora's runtime, and writes the token arrays and every graph output to a safetensors file.
  */
 public final class InferRun {
   /** One written tensor. */
@@ -45,13 +45,16 @@ public final class InferRun {
       Map<String, NDArray> all = new LinkedHashMap<>(batch.toArrays(manager));
       all.putAll(results);
       NDList list = new NDList();
-      all.forEach((name, a) -> {
-        a.setName(name);
-        list.add(a);
-      });
+      all.forEach(
+          (name, a) -> {
+            a.setName(name);
+            list.add(a);
+          });
       AtomicFiles.write(output, os -> list.encode(os, NDList.Encoding.SAFETENSORS));
-      List<Tensor> written = all.entrySet().stream()
-          .map(e -> new Tensor(e.getKey(), e.getValue().getDataType(), e.getValue().getShape())).toList();
+      List<Tensor> written =
+          all.entrySet().stream()
+              .map(e -> new Tensor(e.getKey(), e.getValue().getDataType(), e.getValue().getShape()))
+              .toList();
       return new Result(batch.batchSize(), batch.sequenceLength(), ms, written);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);

@@ -26,11 +26,13 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A run's {@code config.json} (format {@code plora-run}, version 2): the {@link RunConfig} it trained with,
- * paths made absolute, plus what it derived — the label set and the target modules the patterns selected.
- * Everything needed to rebuild the trained model. Version 1 files (a flat list of fields) are read too.
+ * A run's {@code config.json} (format {@code plora-run}, version 2): the {@link RunConfig} it
+ * trained with, paths made absolute, plus what it derived — the label set and the target modules
+ * the patterns selected. Everything needed to rebuild the trained model. Version 1 files (a flat
+ * list of fields) are read too.
  */
-public record RunRecord(String format, int version, RunConfig config, List<String> labels, List<String> targets) {
+public record RunRecord(
+    String format, int version, RunConfig config, List<String> labels, List<String> targets) {
   public static final String FORMAT = "plora-run";
   public static final int VERSION = 2;
   public static final String FILE = "config.json";
@@ -48,7 +50,9 @@ public record RunRecord(String format, int version, RunConfig config, List<Strin
     AtomicFiles.write(runDir.resolve(FILE), out -> Json.MAPPER.writeValue(out, this));
   }
 
-  /** Identifies the configuration for checkpoints: a hash of everything that shapes the training. */
+  /**
+   * Identifies the configuration for checkpoints: a hash of everything that shapes the training.
+   */
   String fingerprint() {
     try {
       byte[] bytes = Json.MAPPER.writeValueAsString(this).getBytes(StandardCharsets.UTF_8);
@@ -69,8 +73,16 @@ public record RunRecord(String format, int version, RunConfig config, List<Strin
       String format = doc.path("format").asText();
       int version = doc.path("version").asInt();
       if (!FORMAT.equals(format) || version < 1 || version > VERSION) {
-        throw new IllegalArgumentException(file + ": format " + format + " version " + version + " is not " + FORMAT
-            + " version 1 to " + VERSION);
+        throw new IllegalArgumentException(
+            file
+                + ": format "
+                + format
+                + " version "
+                + version
+                + " is not "
+                + FORMAT
+                + " version 1 to "
+                + VERSION);
       }
       return version == 1 ? fromVersion1(doc) : Json.MAPPER.treeToValue(doc, RunRecord.class);
     } catch (IOException e) {
@@ -82,21 +94,49 @@ public record RunRecord(String format, int version, RunConfig config, List<Strin
 
   /** Version 1 kept every field at the top level. */
   private static RunRecord fromVersion1(JsonNode d) {
-    ModelConfig model = new ModelConfig(d.path("model").asText(), path(d, "tokenizer"), Pooling.parse(d.path("pooling").asText()));
-    DataConfig data = new DataConfig(List.of(Path.of(d.path("train").asText())), path(d, "eval"),
-        new TextFields(d.path("text_field").asText(), text(d, "text_pair_field"), d.path("label_field").asText()));
-    LoraConfig lora = new LoraConfig(d.path("rank").asInt(), d.path("alpha").asDouble(), d.path("dropout").asDouble(),
-        strings(d.path("target_patterns")));
-    MaskSource masks = d.hasNonNull("masks_file") ? new MaskSource.File(Path.of(d.path("masks_file").asText()))
-        : new MaskSource.Uniform(d.path("density").asDouble(), d.path("mask_seed").asLong());
-    TrainingConfig training = TrainingConfig.builder().epochs(d.path("epochs").asInt()).batchSize(d.path("batch_size").asInt())
-        .learningRate(d.path("learning_rate").asDouble()).weightDecay(d.path("weight_decay").asDouble())
-        .warmupRatio(d.path("warmup_ratio").asDouble()).maxGradNorm(d.path("max_grad_norm").asDouble())
-        .seed(d.path("seed").asLong()).checkpointEvery(d.path("checkpoint_every").asInt()).maxLength(d.path("max_length").asInt())
-        .sparseLrScaling(SparseLrScaling.parse(d.path("sparse_lr_scaling").asText()))
-        .device(DeviceChoice.parse(d.path("device").asText("auto"))).build();
-    return new RunRecord(FORMAT, 1, new RunConfig(model, data, lora, masks, training, EvalConfig.DEFAULTS),
-        strings(d.path("labels")), strings(d.path("targets")));
+    ModelConfig model =
+        new ModelConfig(
+            d.path("model").asText(),
+            path(d, "tokenizer"),
+            Pooling.parse(d.path("pooling").asText()));
+    DataConfig data =
+        new DataConfig(
+            List.of(Path.of(d.path("train").asText())),
+            path(d, "eval"),
+            new TextFields(
+                d.path("text_field").asText(),
+                text(d, "text_pair_field"),
+                d.path("label_field").asText()));
+    LoraConfig lora =
+        new LoraConfig(
+            d.path("rank").asInt(),
+            d.path("alpha").asDouble(),
+            d.path("dropout").asDouble(),
+            strings(d.path("target_patterns")));
+    MaskSource masks =
+        d.hasNonNull("masks_file")
+            ? new MaskSource.File(Path.of(d.path("masks_file").asText()))
+            : new MaskSource.Uniform(d.path("density").asDouble(), d.path("mask_seed").asLong());
+    TrainingConfig training =
+        TrainingConfig.builder()
+            .epochs(d.path("epochs").asInt())
+            .batchSize(d.path("batch_size").asInt())
+            .learningRate(d.path("learning_rate").asDouble())
+            .weightDecay(d.path("weight_decay").asDouble())
+            .warmupRatio(d.path("warmup_ratio").asDouble())
+            .maxGradNorm(d.path("max_grad_norm").asDouble())
+            .seed(d.path("seed").asLong())
+            .checkpointEvery(d.path("checkpoint_every").asInt())
+            .maxLength(d.path("max_length").asInt())
+            .sparseLrScaling(SparseLrScaling.parse(d.path("sparse_lr_scaling").asText()))
+            .device(DeviceChoice.parse(d.path("device").asText("auto")))
+            .build();
+    return new RunRecord(
+        FORMAT,
+        1,
+        new RunConfig(model, data, lora, masks, training, EvalConfig.DEFAULTS),
+        strings(d.path("labels")),
+        strings(d.path("targets")));
   }
 
   private static Path path(JsonNode d, String field) {

@@ -36,9 +36,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The engine's train-a-run entry point, shared by {@code plora train}, the services, the sweep and the
- * tests: builds the adapted model from a {@link RunConfig}, trains, evaluates, and writes the run
- * directory ({@code adapter.safetensors}, {@code config.json}, {@code metrics.json}, {@code checkpoints/}).
+ * The engine's train-a-run entry point, shared by {@code plora train}, the services, the sweep and
+ * the tests: builds the adapted model from a {@link RunConfig}, trains, evaluates, and writes the
+ * run directory ({@code adapter.safetensors}, {@code config.json}, {@code metrics.json}, {@code
+ * checkpoints/}).
  */
 public final class TrainRun {
   public static final String ADAPTER = "adapter.safetensors";
@@ -51,18 +52,27 @@ public final class TrainRun {
 
   private TrainRun() {}
 
-  public static Result execute(RunConfig config, Path dir, boolean resume, Consumer<Progress> progress,
+  public static Result execute(
+      RunConfig config,
+      Path dir,
+      boolean resume,
+      Consumer<Progress> progress,
       BooleanSupplier stop) {
     return execute(config, dir, resume, false, progress, stop);
   }
 
   /**
-   * Trains a run into {@code dir}. With {@code resume}, an unfinished run there continues from its last
-   * checkpoint; with {@code overwrite}, a previous run there (finished or not) is deleted first, once the
-   * inputs have been checked. Without either, a previous run is an error.
+   * Trains a run into {@code dir}. With {@code resume}, an unfinished run there continues from its
+   * last checkpoint; with {@code overwrite}, a previous run there (finished or not) is deleted
+   * first, once the inputs have been checked. Without either, a previous run is an error.
    */
-  public static Result execute(RunConfig config, Path dir, boolean resume, boolean overwrite,
-      Consumer<Progress> progress, BooleanSupplier stop) {
+  public static Result execute(
+      RunConfig config,
+      Path dir,
+      boolean resume,
+      boolean overwrite,
+      Consumer<Progress> progress,
+      BooleanSupplier stop) {
     if (overwrite && resume) {
       throw new IllegalArgumentException("overwriting a run and resuming it contradict each other");
     }
@@ -80,34 +90,76 @@ public final class TrainRun {
     OnnxModel onnx = OnnxModel.load(files.onnx());
     List<TargetSite> sites = TargetMatcher.select(TargetSites.find(onnx), config.lora().targets());
     TrainingConfig tc = config.training();
-    RunRecord recorded = RunRecord.of(absolute(config, files), labels.labels(), sites.stream().map(TargetSite::module).toList());
+    RunRecord recorded =
+        RunRecord.of(
+            absolute(config, files),
+            labels.labels(),
+            sites.stream().map(TargetSite::module).toList());
     Device device = Devices.select(tc.device());
     if (overwrite) {
       deleteRun(dir);
     }
     try (NDManager manager = NDManager.newBaseManager(device);
         TextTokenizer tokenizer = TextTokenizer.load(files.requireTokenizer(), tc.maxLength())) {
-      AdapterMasks masks = config.masks() instanceof MaskSource.File f
-          ? AdapterMasks.load(f.path(), sites, config.lora().rank(), manager)
-          : AdapterMasks.uniform(sites, config.lora().rank(), ((MaskSource.Uniform) config.masks()).density(),
-              ((MaskSource.Uniform) config.masks()).seed());
-      try (AdaptedModel model = new AdaptedModel(onnx, config.lora(), sites, masks, labels.size(),
-          config.model().pooling(), tc.sparseLrScaling(), tc.seed(), manager)) {
+      AdapterMasks masks =
+          config.masks() instanceof MaskSource.File f
+              ? AdapterMasks.load(f.path(), sites, config.lora().rank(), manager)
+              : AdapterMasks.uniform(
+                  sites,
+                  config.lora().rank(),
+                  ((MaskSource.Uniform) config.masks()).density(),
+                  ((MaskSource.Uniform) config.masks()).seed());
+      try (AdaptedModel model =
+          new AdaptedModel(
+              onnx,
+              config.lora(),
+              sites,
+              masks,
+              labels.size(),
+              config.model().pooling(),
+              tc.sparseLrScaling(),
+              tc.seed(),
+              manager)) {
         Files.createDirectories(dir);
         recorded.write(dir);
-        TrainingResult tr = new Trainer(model, tokenizer, tc, dir.resolve(CHECKPOINTS), recorded.fingerprint())
-            .onProgress(progress).stopWhen(stop).train(train, labels, resume);
+        TrainingResult tr =
+            new Trainer(model, tokenizer, tc, dir.resolve(CHECKPOINTS), recorded.fingerprint())
+                .onProgress(progress)
+                .stopWhen(stop)
+                .train(train, labels, resume);
         if (!tr.completed()) {
           return new Result(dir, tr, null);
         }
-        Metrics m = Evaluator.evaluate(model, tokenizer, eval != null ? eval : train, labels,
-            config.evaluation().batchSize());
+        Metrics m =
+            Evaluator.evaluate(
+                model,
+                tokenizer,
+                eval != null ? eval : train,
+                labels,
+                config.evaluation().batchSize());
         long adapter = model.adapterParameters();
-        RunMetrics metrics = new RunMetrics(m.accuracy(), m.macroF1(), m.mcc(), eval != null ? "eval" : "train",
-            m.examples(), m.labels(), m.confusion(), adapter + model.headParameters(), adapter,
-            model.denseLoraParameters(), model.headParameters(), 1 - adapter / (double) model.denseLoraParameters(),
-            train.size(), tc.epochs(), tr.steps(), tr.losses().isEmpty() ? Double.NaN : tr.losses().get(tr.losses().size() - 1),
-            tr.wallSeconds(), tr.examplesPerSecond(), tr.optimizerStateBytes(), device.getDeviceType());
+        RunMetrics metrics =
+            new RunMetrics(
+                m.accuracy(),
+                m.macroF1(),
+                m.mcc(),
+                eval != null ? "eval" : "train",
+                m.examples(),
+                m.labels(),
+                m.confusion(),
+                adapter + model.headParameters(),
+                adapter,
+                model.denseLoraParameters(),
+                model.headParameters(),
+                1 - adapter / (double) model.denseLoraParameters(),
+                train.size(),
+                tc.epochs(),
+                tr.steps(),
+                tr.losses().isEmpty() ? Double.NaN : tr.losses().get(tr.losses().size() - 1),
+                tr.wallSeconds(),
+                tr.examplesPerSecond(),
+                tr.optimizerStateBytes(),
+                device.getDeviceType());
         saveAdapter(model, dir.resolve(ADAPTER));
         AtomicFiles.write(dir.resolve(METRICS), out -> Json.MAPPER.writeValue(out, metrics));
         return new Result(dir, tr, metrics);
@@ -120,10 +172,13 @@ public final class TrainRun {
   /** A finished run is never overwritten; an unfinished one continues only when resuming. */
   private static void checkOutput(Path dir, boolean resume) {
     if (Files.exists(dir.resolve(ADAPTER))) {
-      throw new IllegalArgumentException(dir + " already holds a finished run; train into another directory or overwrite it");
+      throw new IllegalArgumentException(
+          dir + " already holds a finished run; train into another directory or overwrite it");
     }
     if (!resume && Checkpoint.exists(dir.resolve(CHECKPOINTS))) {
-      throw new IllegalArgumentException(dir + " holds an unfinished run; resume it, overwrite it, or train into another directory");
+      throw new IllegalArgumentException(
+          dir
+              + " holds an unfinished run; resume it, overwrite it, or train into another directory");
     }
   }
 
@@ -143,17 +198,27 @@ public final class TrainRun {
         Files.delete(ckpt);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear the previous run in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot clear the previous run in " + dir + ": " + e.getMessage(), e);
     }
   }
 
   /** The configuration as recorded: the model "default" or absolute, every path absolute. */
   private static RunConfig absolute(RunConfig c, ModelFiles files) {
-    ModelConfig model = c.model().withSource(c.model().isDefault() ? ModelConfig.DEFAULT_SOURCE
-        : files.onnx().toAbsolutePath().toString(), files.tokenizer().toAbsolutePath());
-    DataConfig data = new DataConfig(c.data().train().stream().map(TrainRun::abs).toList(),
-        c.data().eval() == null ? null : abs(c.data().eval()), c.data().fields());
-    MaskSource masks = c.masks() instanceof MaskSource.File f ? new MaskSource.File(abs(f.path())) : c.masks();
+    ModelConfig model =
+        c.model()
+            .withSource(
+                c.model().isDefault()
+                    ? ModelConfig.DEFAULT_SOURCE
+                    : files.onnx().toAbsolutePath().toString(),
+                files.tokenizer().toAbsolutePath());
+    DataConfig data =
+        new DataConfig(
+            c.data().train().stream().map(TrainRun::abs).toList(),
+            c.data().eval() == null ? null : abs(c.data().eval()),
+            c.data().fields());
+    MaskSource masks =
+        c.masks() instanceof MaskSource.File f ? new MaskSource.File(abs(f.path())) : c.masks();
     return new RunConfig(model, data, c.lora(), masks, c.training(), c.evaluation());
   }
 

@@ -2,14 +2,12 @@ package dev.plora.engine.run;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.plora.engine.data.LabelSet;
+import dev.plora.engine.config.RunConfig;
 import dev.plora.engine.config.TextFields;
+import dev.plora.engine.data.LabelSet;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.AdapterMasks;
-import dev.plora.engine.config.LoraConfig;
-import dev.plora.engine.config.Pooling;
-import dev.plora.engine.config.SparseLrScaling;
 import dev.plora.engine.lora.TargetSite;
 import dev.plora.engine.lora.TargetSites;
 import dev.plora.engine.model.ModelFiles;
@@ -19,7 +17,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import dev.plora.engine.config.RunConfig;
 
 /**
  * A finished run opened from its directory: the config, the base ONNX model, the adapted model with
@@ -34,8 +31,14 @@ public final class TrainedRun implements AutoCloseable {
   private final TextTokenizer tokenizer;
   private final AdaptedModel model;
 
-  private TrainedRun(Path dir, RunRecord record, ModelFiles files, OnnxModel base, NDManager manager,
-      TextTokenizer tokenizer, AdaptedModel model) {
+  private TrainedRun(
+      Path dir,
+      RunRecord record,
+      ModelFiles files,
+      OnnxModel base,
+      NDManager manager,
+      TextTokenizer tokenizer,
+      AdaptedModel model) {
     this.dir = dir;
     this.record = record;
     this.files = files;
@@ -50,23 +53,34 @@ public final class TrainedRun implements AutoCloseable {
     RunConfig c = record.config();
     Path adapterFile = runDir.resolve(TrainRun.ADAPTER);
     if (!Files.isRegularFile(adapterFile)) {
-      throw new IllegalArgumentException(runDir + ": the run has no " + TrainRun.ADAPTER
-          + " (unfinished? resume its training)");
+      throw new IllegalArgumentException(
+          runDir + ": the run has no " + TrainRun.ADAPTER + " (unfinished? resume its training)");
     }
     ModelFiles files = ModelFiles.resolve(c.model());
     OnnxModel onnx = OnnxModel.load(files.onnx());
     List<String> targets = record.targets();
-    List<TargetSite> sites = TargetSites.find(onnx).stream().filter(s -> targets.contains(s.module())).toList();
+    List<TargetSite> sites =
+        TargetSites.find(onnx).stream().filter(s -> targets.contains(s.module())).toList();
     if (sites.size() != targets.size()) {
-      throw new IllegalArgumentException(runDir + ": the model " + files.onnx() + " lacks some of the run's targets " + targets);
+      throw new IllegalArgumentException(
+          runDir + ": the model " + files.onnx() + " lacks some of the run's targets " + targets);
     }
     NDManager manager = NDManager.newBaseManager();
     TextTokenizer tokenizer = null;
     try {
       tokenizer = TextTokenizer.load(files.requireTokenizer(), c.training().maxLength());
       AdapterMasks masks = AdapterMasks.load(adapterFile, sites, c.lora().rank(), manager);
-      AdaptedModel model = new AdaptedModel(onnx, c.lora(), sites, masks, record.labels().size(), c.model().pooling(),
-          c.training().sparseLrScaling(), c.training().seed(), manager);
+      AdaptedModel model =
+          new AdaptedModel(
+              onnx,
+              c.lora(),
+              sites,
+              masks,
+              record.labels().size(),
+              c.model().pooling(),
+              c.training().sparseLrScaling(),
+              c.training().seed(),
+              manager);
       try (InputStream in = Files.newInputStream(adapterFile)) {
         model.loadAdapterTensors(NDList.decode(manager, in), adapterFile.toString());
       }
@@ -77,7 +91,8 @@ public final class TrainedRun implements AutoCloseable {
       }
       manager.close();
       if (e instanceof IOException) {
-        throw new IllegalArgumentException(adapterFile + ": unreadable adapter: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            adapterFile + ": unreadable adapter: " + e.getMessage(), e);
       }
       throw (RuntimeException) e;
     }

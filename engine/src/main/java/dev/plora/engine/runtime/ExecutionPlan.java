@@ -18,16 +18,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A graph's nodes in execution order, each bound to its kernel; built once per model, so an unsupported
- * op or a cycle fails at load. Also says which steps a set of wanted values needs, and which steps
- * depend only on constants or on constants and input shapes (their results can be cached).
+ * A graph's nodes in execution order, each bound to its kernel; built once per model, so an
+ * unsupported op or a cycle fails at load. Also says which steps a set of wanted values needs, and
+ * which steps depend only on constants or on constants and input shapes (their results can be
+ * cached).
  */
 final class ExecutionPlan {
   /** One node with its parsed attributes and kernel. */
   record Step(NodeProto node, Attributes attributes, OpKernel kernel) {}
 
-  /** Static kinds: runs every time, depends only on constants, depends on constants and input shapes. */
+  /**
+   * Static kinds: runs every time, depends only on constants, depends on constants and input
+   * shapes.
+   */
   static final int DYNAMIC = 0;
+
   static final int CONSTANT = 1;
   static final int SHAPE = 2;
 
@@ -102,9 +107,11 @@ final class ExecutionPlan {
 
   /**
    * The static kind of every step ({@link #DYNAMIC}, {@link #CONSTANT}, {@link #SHAPE}). Trainable
-   * parameters, graph inputs and overridden nodes are dynamic; {@code Shape} of anything is a shape value.
+   * parameters, graph inputs and overridden nodes are dynamic; {@code Shape} of anything is a shape
+   * value.
    */
-  int[] staticKinds(Collection<String> constants, Collection<String> inputs, Set<String> overridden) {
+  int[] staticKinds(
+      Collection<String> constants, Collection<String> inputs, Set<String> overridden) {
     Map<String, Integer> kind = new HashMap<>();
     constants.forEach(p -> kind.put(p, CONSTANT));
     inputs.forEach(in -> kind.put(in, DYNAMIC));

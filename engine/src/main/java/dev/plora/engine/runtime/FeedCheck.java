@@ -12,18 +12,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Checks what is fed to a graph against its declared inputs: every input present, of its type and shape. */
+/**
+ * Checks what is fed to a graph against its declared inputs: every input present, of its type and
+ * shape.
+ */
 final class FeedCheck {
   private FeedCheck() {}
 
-  static void check(OnnxModel model, Map<String, ValueInfoProto> inputs, ParameterStore parameters,
+  static void check(
+      OnnxModel model,
+      Map<String, ValueInfoProto> inputs,
+      ParameterStore parameters,
       Map<String, NDArray> feeds) {
     for (Map.Entry<String, ValueInfoProto> e : inputs.entrySet()) {
       String name = e.getKey();
       NDArray a = feeds.get(name);
       if (a == null) {
-        throw new GraphExecutionException(model.source() + ": missing input '" + name + "'; the graph needs "
-            + inputs.keySet());
+        throw new GraphExecutionException(
+            model.source() + ": missing input '" + name + "'; the graph needs " + inputs.keySet());
       }
       if (!e.getValue().getType().hasTensorType()) {
         continue;
@@ -31,8 +37,14 @@ final class FeedCheck {
       int elem = e.getValue().getType().getTensorType().getElemType();
       DataType expected = TensorDataType.toDjl(elem, name);
       if (a.getDataType() != expected) {
-        throw new GraphExecutionException(model.source() + ": input '" + name + "' must be " + expected + ", got "
-            + a.getDataType());
+        throw new GraphExecutionException(
+            model.source()
+                + ": input '"
+                + name
+                + "' must be "
+                + expected
+                + ", got "
+                + a.getDataType());
       }
       if (e.getValue().getType().getTensorType().hasShape()) {
         TensorShapeProto shape = e.getValue().getType().getTensorType().getShape();
@@ -43,15 +55,21 @@ final class FeedCheck {
           ok = !d.hasDimValue() || d.getDimValue() == actual.get(i);
         }
         if (!ok) {
-          throw new GraphExecutionException(model.source() + ": input '" + name + "' has shape " + actual
-              + " but the graph declares " + describe(shape));
+          throw new GraphExecutionException(
+              model.source()
+                  + ": input '"
+                  + name
+                  + "' has shape "
+                  + actual
+                  + " but the graph declares "
+                  + describe(shape));
         }
       }
     }
     for (String f : feeds.keySet()) {
       if (!inputs.containsKey(f) && !parameters.contains(f)) {
-        throw new GraphExecutionException(model.source() + ": '" + f + "' is not a graph input; inputs are "
-            + inputs.keySet());
+        throw new GraphExecutionException(
+            model.source() + ": '" + f + "' is not a graph input; inputs are " + inputs.keySet());
       }
     }
   }
@@ -59,7 +77,10 @@ final class FeedCheck {
   private static String describe(TensorShapeProto shape) {
     List<String> dims = new ArrayList<>();
     for (TensorShapeProto.Dimension d : shape.getDimList()) {
-      dims.add(d.hasDimValue() ? Long.toString(d.getDimValue()) : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
+      dims.add(
+          d.hasDimValue()
+              ? Long.toString(d.getDimValue())
+              : d.getDimParam().isEmpty() ? "?" : d.getDimParam());
     }
     return "[" + String.join(", ", dims) + "]";
   }

@@ -24,11 +24,12 @@ import java.util.Set;
 /**
  * Executes an ONNX graph op by op on DJL NDArrays so that autograd records it.
  *
- * <p>Initializers become parameters owned by this executor; any float one can be marked trainable and
- * then receives gradients inside a DJL {@code GradientCollector}; a float graph input receives them when
- * the fed array has {@code setRequiresGradient(true)}. Values computed only from constants
- * and input shapes (the Shape → Gather → Concat chains exporters emit) are computed once per
- * input-shape signature and reused. Intermediates are freed as soon as their last consumer has run.
+ * <p>Initializers become parameters owned by this executor; any float one can be marked trainable
+ * and then receives gradients inside a DJL {@code GradientCollector}; a float graph input receives
+ * them when the fed array has {@code setRequiresGradient(true)}. Values computed only from
+ * constants and input shapes (the Shape → Gather → Concat chains exporters emit) are computed once
+ * per input-shape signature and reused. Intermediates are freed as soon as their last consumer has
+ * run.
  *
  * <p>An executor is used by one thread at a time.
  */
@@ -46,16 +47,22 @@ public final class GraphExecutor implements AutoCloseable {
   private final Map<String, List<ValueObserver>> observers = new HashMap<>();
   private final StaticValueCache shapeCache;
   private StaticValueCache.Entry constants;
+
   /** Nanoseconds and calls per op type while profiling is on; null when off. */
   private Map<String, long[]> profile;
-  /** Per step: {@link ExecutionPlan#DYNAMIC}, {@link ExecutionPlan#CONSTANT} or {@link ExecutionPlan#SHAPE}. */
+
+  /**
+   * Per step: {@link ExecutionPlan#DYNAMIC}, {@link ExecutionPlan#CONSTANT} or {@link
+   * ExecutionPlan#SHAPE}.
+   */
   private int[] staticKind;
 
   /**
    * Prepares a model for execution; every op is checked up front, so an unsupported op fails here.
    *
    * @param model the ONNX model
-   * @param parent manager whose device holds the parameters; the executor works in a sub-manager of it
+   * @param parent manager whose device holds the parameters; the executor works in a sub-manager of
+   *     it
    */
   public GraphExecutor(OnnxModel model, NDManager parent) {
     this(model, parent, StandardOps.registry());
@@ -82,7 +89,10 @@ public final class GraphExecutor implements AutoCloseable {
     }
   }
 
-  /** Recomputes which steps can be cached (after trainable parameters or overrides change) and drops the caches. */
+  /**
+   * Recomputes which steps can be cached (after trainable parameters or overrides change) and drops
+   * the caches.
+   */
   private void classifyStatic() {
     staticKind = plan.staticKinds(parameters.constants(), inputs.keySet(), overrides.keySet());
     shapeCache.clear();
@@ -152,7 +162,9 @@ public final class GraphExecutor implements AutoCloseable {
     observers.clear();
   }
 
-  /** Number of input-shape signatures whose shape-only values are cached (for tests and metrics). */
+  /**
+   * Number of input-shape signatures whose shape-only values are cached (for tests and metrics).
+   */
   public int cachedSignatures() {
     return shapeCache.size();
   }
@@ -169,7 +181,8 @@ public final class GraphExecutor implements AutoCloseable {
    * @param feeds one array per graph input, keyed by input name
    * @return the wanted values by name, attached to {@code out}
    */
-  public Map<String, NDArray> run(NDManager out, Map<String, NDArray> feeds, Collection<String> wanted) {
+  public Map<String, NDArray> run(
+      NDManager out, Map<String, NDArray> feeds, Collection<String> wanted) {
     FeedCheck.check(model, inputs, parameters, feeds);
     List<ExecutionPlan.Step> steps = plan.steps();
     boolean[] needed = plan.neededFor(wanted);
@@ -208,7 +221,8 @@ public final class GraphExecutor implements AutoCloseable {
         }
         ExecutionPlan.Step step = steps.get(s);
         NodeProto node = step.node();
-        if (staticKind[s] != ExecutionPlan.DYNAMIC && env.keySet().containsAll(nonEmpty(node.getOutputList()))) {
+        if (staticKind[s] != ExecutionPlan.DYNAMIC
+            && env.keySet().containsAll(nonEmpty(node.getOutputList()))) {
           continue; // computed in an earlier run with the same shapes
         }
         NDArray[] args = new NDArray[node.getInputCount()];
@@ -217,14 +231,19 @@ public final class GraphExecutor implements AutoCloseable {
           if (!name.isEmpty()) {
             args[i] = env.get(name);
             if (args[i] == null) {
-              throw new GraphExecutionException(Attributes.describe(node) + ": input '" + name
-                  + "' is neither a graph input, an initializer nor produced by an earlier node");
+              throw new GraphExecutionException(
+                  Attributes.describe(node)
+                      + ": input '"
+                      + name
+                      + "' is neither a graph input, an initializer nor produced by an earlier node");
             }
           }
         }
         NDArray[] results = execute(step, args, runManager);
-        StaticValueCache.Entry keep = staticKind[s] == ExecutionPlan.CONSTANT ? constants
-            : staticKind[s] == ExecutionPlan.SHAPE ? shapes : null;
+        StaticValueCache.Entry keep =
+            staticKind[s] == ExecutionPlan.CONSTANT
+                ? constants
+                : staticKind[s] == ExecutionPlan.SHAPE ? shapes : null;
         for (int o = 0; o < node.getOutputCount(); o++) {
           String name = node.getOutput(o);
           NDArray r = o < results.length ? results[o] : null;
@@ -259,9 +278,11 @@ public final class GraphExecutor implements AutoCloseable {
       for (String w : wanted) {
         NDArray v = env.get(w);
         if (v == null) {
-          throw new GraphExecutionException(model.source() + ": no value named '" + w + "' in the graph");
+          throw new GraphExecutionException(
+              model.source() + ": no value named '" + w + "' in the graph");
         }
-        // Values the executor keeps (parameters, cached shapes, feeds) are copied, never handed out.
+        // Values the executor keeps (parameters, cached shapes, feeds) are copied, never handed
+        // out.
         NDArray r = owned.contains(v) ? v : v.duplicate();
         r.attach(out);
         owned.remove(v);
@@ -277,8 +298,8 @@ public final class GraphExecutor implements AutoCloseable {
   }
 
   /**
-   * Time spent per op type since {@link #startProfiling()}, slowest first: {op: [nanoseconds, calls]}.
-   * PyTorch runs ops synchronously on CPU, so the times are the ops' own.
+   * Time spent per op type since {@link #startProfiling()}, slowest first: {op: [nanoseconds,
+   * calls]}. PyTorch runs ops synchronously on CPU, so the times are the ops' own.
    */
   public Map<String, long[]> profile() {
     Map<String, long[]> sorted = new LinkedHashMap<>();
@@ -306,9 +327,8 @@ public final class GraphExecutor implements AutoCloseable {
     OpContext ctx = new OpContext(step.node(), step.attributes(), opset, runManager);
     NodeOverride override = overrides.get(step.node().getName());
     try (NDScope scope = new NDScope()) {
-      NDArray[] results = override == null
-          ? step.kernel().run(ctx, args)
-          : override.run(ctx, args, step.kernel());
+      NDArray[] results =
+          override == null ? step.kernel().run(ctx, args) : override.run(ctx, args, step.kernel());
       for (NDArray r : results) {
         if (r != null) {
           NDScope.unregister(r);
@@ -318,13 +338,22 @@ public final class GraphExecutor implements AutoCloseable {
     } catch (GraphExecutionException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new GraphExecutionException(Attributes.describe(step.node()) + " failed on inputs "
-          + describeArgs(args) + ": " + e.getMessage(), e);
+      throw new GraphExecutionException(
+          Attributes.describe(step.node())
+              + " failed on inputs "
+              + describeArgs(args)
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
-  private static void release(String name, Map<String, Integer> uses, Map<String, NDArray> env,
-      Set<NDArray> owned, IdentityHashMap<NDArray, Integer> liveNames) {
+  private static void release(
+      String name,
+      Map<String, Integer> uses,
+      Map<String, NDArray> env,
+      Set<NDArray> owned,
+      IdentityHashMap<NDArray, Integer> liveNames) {
     if (name.isEmpty()) {
       return;
     }
@@ -346,8 +375,9 @@ public final class GraphExecutor implements AutoCloseable {
 
   private static String signature(Map<String, NDArray> feeds) {
     StringBuilder b = new StringBuilder();
-    feeds.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-        b.append(e.getKey()).append(e.getValue().getShape()).append(';'));
+    feeds.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> b.append(e.getKey()).append(e.getValue().getShape()).append(';'));
     return b.toString();
   }
 

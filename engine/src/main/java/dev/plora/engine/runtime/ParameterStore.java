@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A graph's initializers as arrays the executor owns, and which of them are trainable (those receive
- * gradients and are never cached as constants).
+ * A graph's initializers as arrays the executor owns, and which of them are trainable (those
+ * receive gradients and are never cached as constants).
  */
 final class ParameterStore {
   private final OnnxModel model;
@@ -51,8 +51,15 @@ final class ParameterStore {
   void set(String name, NDArray value) {
     NDArray p = get(name);
     if (!p.getShape().equals(value.getShape()) || p.getDataType() != value.getDataType()) {
-      throw new GraphExecutionException("initializer '" + name + "' is " + p.getDataType() + p.getShape()
-          + ", cannot set a " + value.getDataType() + value.getShape());
+      throw new GraphExecutionException(
+          "initializer '"
+              + name
+              + "' is "
+              + p.getDataType()
+              + p.getShape()
+              + ", cannot set a "
+              + value.getDataType()
+              + value.getShape());
     }
     p.set(value.toByteBuffer());
   }
@@ -61,8 +68,12 @@ final class ParameterStore {
     for (String name : names) {
       NDArray p = get(name);
       if (!p.getDataType().isFloating()) {
-        throw new GraphExecutionException("initializer '" + name + "' is " + p.getDataType()
-            + "; only floating-point initializers can be trained");
+        throw new GraphExecutionException(
+            "initializer '"
+                + name
+                + "' is "
+                + p.getDataType()
+                + "; only floating-point initializers can be trained");
       }
       p.setRequiresGradient(true);
       trainable.add(name);

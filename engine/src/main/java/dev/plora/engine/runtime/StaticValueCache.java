@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Values of the shape-only part of a graph (Shape → Gather → Concat → Reshape targets and masks built
- * from constants), kept per input-shape signature so each is computed once per signature. Bounded:
- * the least recently used signature is evicted and its arrays freed.
+ * Values of the shape-only part of a graph (Shape → Gather → Concat → Reshape targets and masks
+ * built from constants), kept per input-shape signature so each is computed once per signature.
+ * Bounded: the least recently used signature is evicted and its arrays freed.
  */
 final class StaticValueCache implements AutoCloseable {
   static final class Entry {

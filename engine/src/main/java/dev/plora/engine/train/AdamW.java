@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * AdamW with decoupled weight decay (Loshchilov and Hutter). Its moment estimates have the shape of
- * each parameter, and a masked adapter's parameter holds only its kept entries, so masked entries cost
- * no optimizer memory.
+ * each parameter, and a masked adapter's parameter holds only its kept entries, so masked entries
+ * cost no optimizer memory.
  */
 public final class AdamW {
   private final double beta1;
@@ -35,8 +35,8 @@ public final class AdamW {
   }
 
   /**
-   * One update of every parameter from its gradient (already clipped): {@code p ← p − lr·s·(m̂/(√v̂+ε) + wd·p)}
-   * with {@code s} the parameter's learning-rate scale.
+   * One update of every parameter from its gradient (already clipped): {@code p ← p −
+   * lr·s·(m̂/(√v̂+ε) + wd·p)} with {@code s} the parameter's learning-rate scale.
    *
    * @param gradients one per parameter, same order
    */
@@ -50,7 +50,8 @@ public final class AdamW {
       NDArray mi = m.get(p.name());
       NDArray vi = v.get(p.name());
       NDArray nm = mi == null ? g.mul(1 - beta1) : mi.mul(beta1).add(g.mul(1 - beta1));
-      NDArray nv = vi == null ? g.square().mul(1 - beta2) : vi.mul(beta2).add(g.square().mul(1 - beta2));
+      NDArray nv =
+          vi == null ? g.square().mul(1 - beta2) : vi.mul(beta2).add(g.square().mul(1 - beta2));
       keep(m, p.name(), nm);
       keep(v, p.name(), nv);
       double step = lr * p.lrScale();

@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * Training checkpoints in a directory: {@code step-NNNNNNN.safetensors} (parameters and both AdamW
- * moments, kept entries only) and {@code latest.json} pointing at the newest one (format
- * {@code plora-checkpoint}, version 1). Files are written atomically and the pointer last, so a crash
+ * moments, kept entries only) and {@code latest.json} pointing at the newest one (format {@code
+ * plora-checkpoint}, version 1). Files are written atomically and the pointer last, so a crash
  * never leaves a checkpoint that resumes from half-written data. The two newest are kept.
  */
 public final class Checkpoint {
@@ -35,7 +35,12 @@ public final class Checkpoint {
   /** What a checkpoint restores. */
   public record State(int step, String fingerprint) {}
 
-  public static void save(Path dir, int step, String fingerprint, List<Parameter> params, AdamW optimizer,
+  public static void save(
+      Path dir,
+      int step,
+      String fingerprint,
+      List<Parameter> params,
+      AdamW optimizer,
       NDManager manager) {
     try {
       Files.createDirectories(dir);
@@ -50,13 +55,20 @@ public final class Checkpoint {
         list.forEach(a -> a.attach(m));
         AtomicFiles.write(dir.resolve(file), out -> list.encode(out, NDList.Encoding.SAFETENSORS));
       }
-      ObjectNode meta = JSON.createObjectNode()
-          .put("format", FORMAT).put("version", VERSION).put("step", step)
-          .put("adam_steps", optimizer.steps()).put("fingerprint", fingerprint).put("file", file);
-      AtomicFiles.write(dir.resolve(LATEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, meta));
+      ObjectNode meta =
+          JSON.createObjectNode()
+              .put("format", FORMAT)
+              .put("version", VERSION)
+              .put("step", step)
+              .put("adam_steps", optimizer.steps())
+              .put("fingerprint", fingerprint)
+              .put("file", file);
+      AtomicFiles.write(
+          dir.resolve(LATEST), out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, meta));
       prune(dir, file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -69,20 +81,24 @@ public final class Checkpoint {
    * Restores parameters and optimizer state from the newest checkpoint; a checkpoint of another run
    * (different fingerprint: model, targets, masks, data or hyper-parameters) is refused.
    */
-  public static State restore(Path dir, String fingerprint, List<Parameter> params, AdamW optimizer, NDManager manager) {
+  public static State restore(
+      Path dir, String fingerprint, List<Parameter> params, AdamW optimizer, NDManager manager) {
     Path pointer = dir.resolve(LATEST);
     JsonNode meta;
     try {
       meta = JSON.readTree(pointer.toFile());
     } catch (IOException e) {
-      throw new TrainingException(pointer + ": unreadable checkpoint pointer: " + e.getMessage(), e);
+      throw new TrainingException(
+          pointer + ": unreadable checkpoint pointer: " + e.getMessage(), e);
     }
     if (!FORMAT.equals(meta.path("format").asText()) || meta.path("version").asInt() != VERSION) {
       throw new TrainingException(pointer + ": not a " + FORMAT + " version " + VERSION + " file");
     }
     if (!fingerprint.equals(meta.path("fingerprint").asText())) {
-      throw new TrainingException(pointer + ": the checkpoint belongs to a run with another configuration"
-          + " (model, targets, masks, data or hyper-parameters differ); use a new --out or drop --resume");
+      throw new TrainingException(
+          pointer
+              + ": the checkpoint belongs to a run with another configuration"
+              + " (model, targets, masks, data or hyper-parameters differ); use a new --out or drop --resume");
     }
     Path file = dir.resolve(meta.path("file").asText());
     NDList list;
@@ -96,7 +112,8 @@ public final class Checkpoint {
     for (Parameter p : params) {
       NDArray value = list.get("param/" + p.name());
       if (value == null || !value.getShape().equals(p.value().getShape())) {
-        throw new TrainingException(file + ": parameter " + p.name() + " is missing or has another shape");
+        throw new TrainingException(
+            file + ": parameter " + p.name() + " is missing or has another shape");
       }
       p.set(value);
       NDArray mi = list.get("adam_m/" + p.name());
@@ -112,8 +129,11 @@ public final class Checkpoint {
 
   private static void prune(Path dir, String newest) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      List<Path> old = files.filter(p -> p.getFileName().toString().matches("step-\\d+\\.safetensors"))
-          .sorted().toList();
+      List<Path> old =
+          files
+              .filter(p -> p.getFileName().toString().matches("step-\\d+\\.safetensors"))
+              .sorted()
+              .toList();
       for (int i = 0; i < old.size() - 2; i++) {
         if (!old.get(i).getFileName().toString().equals(newest)) {
           Files.deleteIfExists(old.get(i));

@@ -5,7 +5,9 @@ import ai.djl.engine.Engine;
 import dev.plora.engine.config.ConfigException;
 import dev.plora.engine.config.DeviceChoice;
 
-/** Turns a {@link DeviceChoice} into the DJL device to train on, given how many GPUs PyTorch sees. */
+/**
+ * Turns a {@link DeviceChoice} into the DJL device to train on, given how many GPUs PyTorch sees.
+ */
 public final class Devices {
   private Devices() {}
 
@@ -19,7 +21,8 @@ public final class Devices {
       case CPU -> Device.cpu();
       case GPU -> {
         if (gpus == 0) {
-          throw new ConfigException("training.device", "is gpu, but PyTorch sees no GPU (use cpu or auto)");
+          throw new ConfigException(
+              "training.device", "is gpu, but PyTorch sees no GPU (use cpu or auto)");
         }
         yield Device.gpu();
       }

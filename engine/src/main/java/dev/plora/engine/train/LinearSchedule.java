@@ -1,6 +1,9 @@
 package dev.plora.engine.train;
 
-/** Linear warmup from 0 to the peak over {@code warmup} steps, then linear decay to 0 at {@code total}. */
+/**
+ * Linear warmup from 0 to the peak over {@code warmup} steps, then linear decay to 0 at {@code
+ * total}.
+ */
 public record LinearSchedule(double peak, int warmup, int total) {
   public static LinearSchedule of(double peak, double warmupRatio, int total) {
     return new LinearSchedule(peak, (int) Math.ceil(warmupRatio * total), total);

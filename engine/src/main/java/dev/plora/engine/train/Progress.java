@@ -11,5 +11,11 @@ package dev.plora.engine.train;
  * @param examplesPerSecond throughput since this run (or resume) started
  * @param etaSeconds estimated seconds to the end
  */
-public record Progress(int step, int totalSteps, int epoch, double loss, double learningRate,
-    double examplesPerSecond, double etaSeconds) {}
+public record Progress(
+    int step,
+    int totalSteps,
+    int epoch,
+    double loss,
+    double learningRate,
+    double examplesPerSecond,
+    double etaSeconds) {}

@@ -1,12 +1,12 @@
 package dev.plora.engine.train;
 
-import dev.plora.engine.config.TrainingConfig;
-
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.plora.engine.base.OwnedArrays;
+import dev.plora.engine.config.TrainingConfig;
 import dev.plora.engine.data.Dataset;
 import dev.plora.engine.data.Example;
 import dev.plora.engine.data.LabelSet;
@@ -16,7 +16,6 @@ import dev.plora.engine.data.TokenizedBatch;
 import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.ClassificationHead;
 import dev.plora.engine.lora.Parameter;
-import dev.plora.engine.base.OwnedArrays;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +25,8 @@ import java.util.function.Consumer;
 /**
  * The training loop: seeded epoch orders, cross-entropy, global gradient-norm clipping, AdamW with
  * linear warmup and decay, checkpoints every N steps and at the end (or on a stop request), and
- * resume that continues with the same losses an uninterrupted run would have had. Deterministic on CPU
- * for a given seed.
+ * resume that continues with the same losses an uninterrupted run would have had. Deterministic on
+ * CPU for a given seed.
  */
 public final class Trainer {
   private final AdaptedModel model;
@@ -40,9 +39,15 @@ public final class Trainer {
 
   /**
    * @param checkpointDir where checkpoints go (null: none)
-   * @param fingerprint identifies the run's configuration; a checkpoint of another fingerprint is refused
+   * @param fingerprint identifies the run's configuration; a checkpoint of another fingerprint is
+   *     refused
    */
-  public Trainer(AdaptedModel model, TextTokenizer tokenizer, TrainingConfig config, Path checkpointDir, String fingerprint) {
+  public Trainer(
+      AdaptedModel model,
+      TextTokenizer tokenizer,
+      TrainingConfig config,
+      Path checkpointDir,
+      String fingerprint) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.config = config;
@@ -70,7 +75,8 @@ public final class Trainer {
     AdamW optimizer = new AdamW(config.weightDecay(), model.manager());
     int done = 0;
     if (resume && checkpointDir != null && Checkpoint.exists(checkpointDir)) {
-      done = Checkpoint.restore(checkpointDir, fingerprint, params, optimizer, model.manager()).step();
+      done =
+          Checkpoint.restore(checkpointDir, fingerprint, params, optimizer, model.manager()).step();
     }
     int first = done + 1;
     List<Double> losses = new ArrayList<>();
@@ -84,7 +90,8 @@ public final class Trainer {
       for (int step = first; step <= total; step++) {
         if (stopRequested.getAsBoolean()) {
           save(step - 1, params, optimizer);
-          return result(false, step - 1, total, first, losses, start, examples, data.size(), optimizer);
+          return result(
+              false, step - 1, total, first, losses, start, examples, data.size(), optimizer);
         }
         int epoch = (step - 1) / perEpoch;
         int batch = (step - 1) % perEpoch;
@@ -94,10 +101,17 @@ public final class Trainer {
         }
         int from = batch * config.batchSize();
         int to = Math.min(order.length, from + config.batchSize());
-        double loss = step(engine, data, gold, order, from, to, step, params, optimizer, schedule.at(step));
+        double loss =
+            step(engine, data, gold, order, from, to, step, params, optimizer, schedule.at(step));
         if (!Double.isFinite(loss)) {
-          throw new TrainingException("the loss is " + loss + " at step " + step + " (epoch " + (epoch + 1)
-              + "); training stopped. Lower the learning rate or check the data");
+          throw new TrainingException(
+              "the loss is "
+                  + loss
+                  + " at step "
+                  + step
+                  + " (epoch "
+                  + (epoch + 1)
+                  + "); training stopped. Lower the learning rate or check the data");
         }
         losses.add(loss);
         examples += to - from;
@@ -116,8 +130,17 @@ public final class Trainer {
     }
   }
 
-  private double step(Engine engine, Dataset data, int[] gold, int[] order, int from, int to, int step,
-      List<Parameter> params, AdamW optimizer, double lr) {
+  private double step(
+      Engine engine,
+      Dataset data,
+      int[] gold,
+      int[] order,
+      int from,
+      int to,
+      int step,
+      List<Parameter> params,
+      AdamW optimizer,
+      double lr) {
     List<String> texts = new ArrayList<>();
     List<String> pairs = new ArrayList<>();
     long[] y = new long[to - from];
@@ -128,9 +151,11 @@ public final class Trainer {
       y[i - from] = gold[order[i]];
     }
     TokenizedBatch tokens = tokenizer.encode(texts, pairs);
-    try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
+    try (NDManager m = model.manager().newSubManager();
+        NDScope scope = new NDScope()) {
       if (model.config().dropout() > 0) {
-        engine.setRandomSeed((int) (config.seed() * 31 + step)); // dropout masks depend only on (seed, step)
+        engine.setRandomSeed(
+            (int) (config.seed() * 31 + step)); // dropout masks depend only on (seed, step)
       }
       NDArray loss;
       try (GradientCollector gc = engine.newGradientCollector()) {
@@ -153,8 +178,14 @@ public final class Trainer {
         for (int i = 0; i < params.size(); i++) {
           float gsum = grads.get(i).abs().sum().getFloat();
           if (!Float.isFinite(gsum)) {
-            throw new TrainingException("the gradient of " + params.get(i).name() + " is not finite at step " + step
-                + " (loss " + value + "); training stopped before the update");
+            throw new TrainingException(
+                "the gradient of "
+                    + params.get(i).name()
+                    + " is not finite at step "
+                    + step
+                    + " (loss "
+                    + value
+                    + "); training stopped before the update");
           }
         }
       }
@@ -174,10 +205,26 @@ public final class Trainer {
     }
   }
 
-  private static TrainingResult result(boolean completed, int steps, int total, int first, List<Double> losses,
-      long start, long examples, int trainExamples, AdamW optimizer) {
+  private static TrainingResult result(
+      boolean completed,
+      int steps,
+      int total,
+      int first,
+      List<Double> losses,
+      long start,
+      long examples,
+      int trainExamples,
+      AdamW optimizer) {
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new TrainingResult(completed, steps, total, first, List.copyOf(losses), seconds,
-        examples / Math.max(seconds, 1e-9), trainExamples, optimizer.stateBytes());
+    return new TrainingResult(
+        completed,
+        steps,
+        total,
+        first,
+        List.copyOf(losses),
+        seconds,
+        examples / Math.max(seconds, 1e-9),
+        trainExamples,
+        optimizer.stateBytes());
   }
 }

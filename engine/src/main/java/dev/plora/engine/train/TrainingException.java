@@ -1,6 +1,8 @@
 package dev.plora.engine.train;
 
-/** Training cannot go on: a non-finite loss, an incompatible checkpoint; says at which step or file. */
+/**
+ * Training cannot go on: a non-finite loss, an incompatible checkpoint; says at which step or file.
+ */
 public final class TrainingException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -10,5 +10,13 @@ import java.util.List;
  * @param firstStep the 1-based step this run started at (1, or the resumed step + 1)
  * @param optimizerStateBytes AdamW moment bytes at the end
  */
-public record TrainingResult(boolean completed, int steps, int totalSteps, int firstStep, List<Double> losses,
-    double wallSeconds, double examplesPerSecond, int trainExamples, long optimizerStateBytes) {}
+public record TrainingResult(
+    boolean completed,
+    int steps,
+    int totalSteps,
+    int firstStep,
+    List<Double> losses,
+    double wallSeconds,
+    double examplesPerSecond,
+    int trainExamples,
+    long optimizerStateBytes) {}

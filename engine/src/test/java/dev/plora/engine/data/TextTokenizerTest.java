@@ -34,8 +34,10 @@ class TextTokenizerTest {
 
   @Test
   void badArgumentsAreRejectedClearly() {
-    assertThatThrownBy(() -> TextTokenizer.load(DefaultModel.tokenizer(), 1)).hasMessageContaining("max length must be >= 2");
-    assertThatThrownBy(() -> TextTokenizer.load(Path.of("no/such/tokenizer.json"), 8)).hasMessageContaining("no such tokenizer file");
+    assertThatThrownBy(() -> TextTokenizer.load(DefaultModel.tokenizer(), 1))
+        .hasMessageContaining("max length must be >= 2");
+    assertThatThrownBy(() -> TextTokenizer.load(Path.of("no/such/tokenizer.json"), 8))
+        .hasMessageContaining("no such tokenizer file");
     try (TextTokenizer tok = TextTokenizer.load(DefaultModel.tokenizer(), 8)) {
       assertThatThrownBy(() -> tok.encode(List.of())).hasMessageContaining("the batch is empty");
     }

@@ -10,7 +10,8 @@ class MetricsTest {
   @Test
   void binaryMetricsMatchHandComputedValues() {
     // gold:  1 1 1 1 0 0 0 0 0 0 ; predicted: 1 1 1 0 1 0 0 0 0 0
-    // TP=3 FN=1 FP=1 TN=5: accuracy 0.8; F1(pos)=2·0.75·0.75/1.5=0.75, F1(neg)=2·(5/6)·(5/6)/(10/6)=0.8333;
+    // TP=3 FN=1 FP=1 TN=5: accuracy 0.8; F1(pos)=2·0.75·0.75/1.5=0.75,
+    // F1(neg)=2·(5/6)·(5/6)/(10/6)=0.8333;
     // MCC=(3·5−1·1)/sqrt(4·4·6·6)=14/24=0.58333
     int[] gold = {1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
     int[] pred = {1, 1, 1, 0, 1, 0, 0, 0, 0, 0};

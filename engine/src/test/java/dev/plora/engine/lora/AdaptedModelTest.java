@@ -6,19 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.plora.engine.testing.TinyBert;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.MaskSource;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.SparseLrScaling;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.runtime.GraphExecutor;
 import dev.plora.engine.testing.Arrays2;
 import dev.plora.engine.testing.RandomTokens;
+import dev.plora.engine.testing.TinyBert;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import dev.plora.engine.config.Pooling;
-import dev.plora.engine.config.SparseLrScaling;
-import dev.plora.engine.config.LoraConfig;
-import dev.plora.engine.config.MaskSource;
 
 class AdaptedModelTest {
   private static final LoraConfig CONFIG = new LoraConfig(4, 8, 0, LoraConfig.DEFAULT_TARGETS);
@@ -29,8 +29,17 @@ class AdaptedModelTest {
     List<TargetSite> sites = TargetMatcher.select(TargetSites.find(onnx), CONFIG.targets());
     try (NDManager m = NDManager.newBaseManager();
         GraphExecutor base = new GraphExecutor(onnx, m);
-        AdaptedModel adapted = new AdaptedModel(onnx, CONFIG, sites, AdapterMasks.uniform(sites, 4, 0.5, 1), 2,
-            Pooling.MEAN, SparseLrScaling.INVERSE_DENSITY, 1, m)) {
+        AdaptedModel adapted =
+            new AdaptedModel(
+                onnx,
+                CONFIG,
+                sites,
+                AdapterMasks.uniform(sites, 4, 0.5, 1),
+                2,
+                Pooling.MEAN,
+                SparseLrScaling.INVERSE_DENSITY,
+                1,
+                m)) {
       Map<String, NDArray> feeds = RandomTokens.batch(m, new Random(2), 3, 6, 100);
       NDArray expected = base.run(m, feeds).get("last_hidden_state");
       NDArray actual = adapted.executor().run(m, feeds).get("last_hidden_state");
@@ -41,11 +50,22 @@ class AdaptedModelTest {
   @Test
   void nonZeroAdapterAddsScaledLowRankUpdate() {
     OnnxModel onnx = TinyBert.small(1).build();
-    List<TargetSite> sites = TargetMatcher.select(TargetSites.find(onnx), List.of("encoder.layer.0.attention.self.query"));
+    List<TargetSite> sites =
+        TargetMatcher.select(
+            TargetSites.find(onnx), List.of("encoder.layer.0.attention.self.query"));
     TargetSite q = sites.get(0);
     try (NDManager m = NDManager.newBaseManager();
-        AdaptedModel adapted = new AdaptedModel(onnx, CONFIG, sites, AdapterMasks.dense(sites, 4), 2,
-            Pooling.MEAN, SparseLrScaling.NONE, 1, m)) {
+        AdaptedModel adapted =
+            new AdaptedModel(
+                onnx,
+                CONFIG,
+                sites,
+                AdapterMasks.dense(sites, 4),
+                2,
+                Pooling.MEAN,
+                SparseLrScaling.NONE,
+                1,
+                m)) {
       LoraLayer layer = adapted.layers().get(q.module());
       float[] b = new float[(int) (q.out() * 4)];
       for (int i = 0; i < b.length; i++) {
@@ -80,7 +100,8 @@ class AdaptedModelTest {
             }
             lora += xa * bv[o][k];
           }
-          assertThat((double) actual[t * 16 + o]).isCloseTo(base + 2.0 * lora, org.assertj.core.data.Offset.offset(1e-4));
+          assertThat((double) actual[t * 16 + o])
+              .isCloseTo(base + 2.0 * lora, org.assertj.core.data.Offset.offset(1e-4));
         }
       }
     }
@@ -92,7 +113,17 @@ class AdaptedModelTest {
     List<TargetSite> sites = TargetMatcher.select(TargetSites.find(onnx), CONFIG.targets());
     AdapterMasks masks = AdapterMasks.uniform(sites, 4, 0.25, 9);
     try (NDManager m = NDManager.newBaseManager();
-        AdaptedModel adapted = new AdaptedModel(onnx, CONFIG, sites, masks, 3, Pooling.FIRST, SparseLrScaling.INVERSE_DENSITY, 1, m)) {
+        AdaptedModel adapted =
+            new AdaptedModel(
+                onnx,
+                CONFIG,
+                sites,
+                masks,
+                3,
+                Pooling.FIRST,
+                SparseLrScaling.INVERSE_DENSITY,
+                1,
+                m)) {
       NDList tensors = adapted.adapterTensors(m);
       for (TargetSite s : sites) {
         float[] a = tensors.get(s.module() + ".lora_A").toFloatArray();
@@ -107,7 +138,8 @@ class AdaptedModelTest {
       }
       assertThat(adapted.adapterParameters()).isEqualTo(masks.kept());
       assertThat(adapted.headParameters()).isEqualTo(3 * 16 + 3);
-      assertThat(adapted.denseLoraParameters()).isEqualTo(sites.stream().mapToLong(s -> 4 * (s.in() + s.out())).sum());
+      assertThat(adapted.denseLoraParameters())
+          .isEqualTo(sites.stream().mapToLong(s -> 4 * (s.in() + s.out())).sum());
       long trainable = adapted.parameters().stream().mapToLong(Parameter::size).sum();
       assertThat(trainable).isEqualTo(masks.kept() + adapted.headParameters());
     }
@@ -115,28 +147,43 @@ class AdaptedModelTest {
 
   @Test
   void badConfigurationsAreRejectedWithTheFieldAndValue() {
-    assertThatThrownBy(() -> new LoraConfig(0, 16, 0, List.of("query"))).hasMessage("lora.rank must be in [1, 1024], got 0");
-    assertThatThrownBy(() -> new LoraConfig(8, 16, 1.0, List.of("query"))).hasMessage("lora.dropout must be in [0, 1), got 1.0");
-    assertThatThrownBy(() -> new LoraConfig(8, 0, 0, List.of("query"))).hasMessage("lora.alpha must be > 0, got 0.0");
-    assertThatThrownBy(() -> new LoraConfig(8, 16, 0, List.of())).hasMessage("lora.targets must name at least one value, got []");
+    assertThatThrownBy(() -> new LoraConfig(0, 16, 0, List.of("query")))
+        .hasMessage("lora.rank must be in [1, 1024], got 0");
+    assertThatThrownBy(() -> new LoraConfig(8, 16, 1.0, List.of("query")))
+        .hasMessage("lora.dropout must be in [0, 1), got 1.0");
+    assertThatThrownBy(() -> new LoraConfig(8, 0, 0, List.of("query")))
+        .hasMessage("lora.alpha must be > 0, got 0.0");
+    assertThatThrownBy(() -> new LoraConfig(8, 16, 0, List.of()))
+        .hasMessage("lora.targets must name at least one value, got []");
     OnnxModel onnx = TinyBert.small(1).build();
     List<TargetSite> sites = TargetSites.find(onnx);
     assertThatThrownBy(() -> TargetMatcher.select(sites, List.of("query", "gate_proj")))
         .hasMessageContaining("target pattern 'gate_proj' matches no module")
         .hasMessageContaining("encoder.layer.0.attention.self.query");
     assertThatThrownBy(() -> AdapterMasks.uniform(sites, 4, 0, 1))
-        .hasMessage("the density of encoder.layer.0.attention.self.query must be in (0, 1], got 0.0");
-    assertThatThrownBy(() -> new MaskSource.Uniform(1.5, 1)).hasMessage("masks.density must be in (0, 1], got 1.5");
+        .hasMessage(
+            "the density of encoder.layer.0.attention.self.query must be in (0, 1], got 0.0");
+    assertThatThrownBy(() -> new MaskSource.Uniform(1.5, 1))
+        .hasMessage("masks.density must be in (0, 1], got 1.5");
   }
 
   @Test
   void targetPatternsMatchExactSuffixAndRegexLikePeft() {
     assertThat(TargetMatcher.matches("query", "encoder.layer.0.attention.self.query")).isTrue();
-    assertThat(TargetMatcher.matches("self.query", "encoder.layer.0.attention.self.query")).isTrue();
+    assertThat(TargetMatcher.matches("self.query", "encoder.layer.0.attention.self.query"))
+        .isTrue();
     assertThat(TargetMatcher.matches("uery", "encoder.layer.0.attention.self.query")).isFalse();
-    assertThat(TargetMatcher.matches("encoder.layer.0.output.dense", "encoder.layer.0.output.dense")).isTrue();
-    assertThat(TargetMatcher.matches("re:.*layer\\.[01]\\..*dense", "encoder.layer.1.intermediate.dense")).isTrue();
-    assertThat(TargetMatcher.matches("re:.*layer\\.[01]\\..*dense", "encoder.layer.2.intermediate.dense")).isFalse();
+    assertThat(
+            TargetMatcher.matches("encoder.layer.0.output.dense", "encoder.layer.0.output.dense"))
+        .isTrue();
+    assertThat(
+            TargetMatcher.matches(
+                "re:.*layer\\.[01]\\..*dense", "encoder.layer.1.intermediate.dense"))
+        .isTrue();
+    assertThat(
+            TargetMatcher.matches(
+                "re:.*layer\\.[01]\\..*dense", "encoder.layer.2.intermediate.dense"))
+        .isFalse();
   }
 
   @Test

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.plora.engine.config.LoraConfig;
+import dev.plora.engine.config.Pooling;
+import dev.plora.engine.config.SparseLrScaling;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.data.TokenizedBatch;
 import dev.plora.engine.model.DefaultModel;
@@ -17,9 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import dev.plora.engine.config.Pooling;
-import dev.plora.engine.config.SparseLrScaling;
-import dev.plora.engine.config.LoraConfig;
 
 /**
  * Regression for a use-after-free: DJL wraps host data in tensors without copying, and its scalar
@@ -36,27 +36,39 @@ class GcSafetyTest {
     List<TargetSite> sites = TargetMatcher.select(TargetSites.find(onnx), lora.targets());
     try (NDManager m = NDManager.newBaseManager();
         TextTokenizer tok = TextTokenizer.load(DefaultModel.tokenizer(), 16);
-        AdaptedModel model = new AdaptedModel(onnx, lora, sites, AdapterMasks.uniform(sites, 4, 0.5, 1), 3,
-            Pooling.MEAN, SparseLrScaling.INVERSE_DENSITY, 2, m)) {
+        AdaptedModel model =
+            new AdaptedModel(
+                onnx,
+                lora,
+                sites,
+                AdapterMasks.uniform(sites, 4, 0.5, 1),
+                3,
+                Pooling.MEAN,
+                SparseLrScaling.INVERSE_DENSITY,
+                2,
+                m)) {
       // Non-zero B so that every adapter receives gradient.
       for (LoraLayer l : model.layers().values()) {
         float[] b = new float[(int) l.b().mask().numel()];
         java.util.Arrays.fill(b, 0.01f);
         l.b().load(b, m);
       }
-      TokenizedBatch batch = tok.encode(List.of("the room was lovely", "awful food", "quite good view and staff"));
+      TokenizedBatch batch =
+          tok.encode(List.of("the room was lovely", "awful food", "quite good view and staff"));
       Map<String, float[]> calm = gradients(model, batch, false);
       for (int attempt = 0; attempt < 3; attempt++) {
         Map<String, float[]> churned = gradients(model, batch, true);
         for (Map.Entry<String, float[]> e : calm.entrySet()) {
-          assertThat(churned.get(e.getKey())).as("gradient of %s, attempt %d", e.getKey(), attempt).isEqualTo(e.getValue());
+          assertThat(churned.get(e.getKey()))
+              .as("gradient of %s, attempt %d", e.getKey(), attempt)
+              .isEqualTo(e.getValue());
         }
       }
     }
   }
 
-  private static Map<String, float[]> gradients(AdaptedModel model, TokenizedBatch batch, boolean churn)
-      throws InterruptedException {
+  private static Map<String, float[]> gradients(
+      AdaptedModel model, TokenizedBatch batch, boolean churn) throws InterruptedException {
     Map<String, float[]> out = new LinkedHashMap<>();
     try (NDManager step = model.manager().newSubManager()) {
       try (GradientCollector gc = step.getEngine().newGradientCollector()) {
@@ -76,7 +88,10 @@ class GcSafetyTest {
     return out;
   }
 
-  /** Collects garbage (running direct-buffer cleaners), then fills small native allocations with NaN. */
+  /**
+   * Collects garbage (running direct-buffer cleaners), then fills small native allocations with
+   * NaN.
+   */
   private static void churnNativeMemory() throws InterruptedException {
     System.gc();
     Thread.sleep(100);

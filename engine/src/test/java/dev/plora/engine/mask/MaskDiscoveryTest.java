@@ -6,11 +6,11 @@ import static org.assertj.core.data.Offset.offset;
 
 import ai.djl.ndarray.NDManager;
 import dev.plora.engine.config.ConfigException;
+import dev.plora.engine.config.LoraConfig;
 import dev.plora.engine.config.StrategyConfig;
 import dev.plora.engine.data.Dataset;
 import dev.plora.engine.data.Example;
 import dev.plora.engine.data.TextTokenizer;
-import dev.plora.engine.config.LoraConfig;
 import dev.plora.engine.lora.TargetMasks;
 import dev.plora.engine.lora.TargetMatcher;
 import dev.plora.engine.lora.TargetSite;
@@ -28,11 +28,13 @@ class MaskDiscoveryTest {
   @TempDir Path dir;
 
   private static final OnnxModel MODEL = TinyTask.model(1);
-  private static final List<TargetSite> SITES = TargetMatcher.select(TargetSites.find(MODEL), LoraConfig.DEFAULT_TARGETS);
+  private static final List<TargetSite> SITES =
+      TargetMatcher.select(TargetSites.find(MODEL), LoraConfig.DEFAULT_TARGETS);
 
   @Test
   void energyCriterionFindsKnownKForAKnownSpectrumAndInputs() {
-    // W = diag(4, 3, 2, 1): u_i = e_i, σ = 4, 3, 2, 1. With G = I the energies are 16, 9, 4, 1 (of 30).
+    // W = diag(4, 3, 2, 1): u_i = e_i, σ = 4, 3, 2, 1. With G = I the energies are 16, 9, 4, 1 (of
+    // 30).
     float[] w = {4, 0, 0, 0, 0, 3, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1};
     double[] identity = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
     assertThat(TaskEnergy.of(w, 4, 4, identity, 0.5).k()).isEqualTo(1); // 16/30 = 0.533
@@ -40,7 +42,8 @@ class MaskDiscoveryTest {
     assertThat(TaskEnergy.of(w, 4, 4, identity, 0.9).k()).isEqualTo(3); // 29/30 = 0.967
     assertThat(TaskEnergy.of(w, 4, 4, identity, 1.0).k()).isEqualTo(4);
     assertThat(TaskEnergy.of(w, 4, 4, identity, 0.9).topShare()).isCloseTo(16.0 / 30, offset(1e-9));
-    // Inputs that never use the first direction: energies 0, 9, 4, 1 (of 14); the largest weight direction is irrelevant.
+    // Inputs that never use the first direction: energies 0, 9, 4, 1 (of 14); the largest weight
+    // direction is irrelevant.
     double[] noFirst = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1};
     assertThat(TaskEnergy.of(w, 4, 4, noFirst, 0.6).k()).isEqualTo(1); // 9/14 = 0.64
     assertThat(TaskEnergy.of(w, 4, 4, noFirst, 0.6).topShare()).isCloseTo(9.0 / 14, offset(1e-9));
@@ -82,7 +85,8 @@ class MaskDiscoveryTest {
       }
       TaskEnergy.Result result = TaskEnergy.of(w, in, out, g, 1.0);
       assertThat(result.p()).isEqualTo(Math.min(in, out));
-      assertThat(java.util.Arrays.stream(result.energies()).sum()).as("in %d out %d", in, out)
+      assertThat(java.util.Arrays.stream(result.energies()).sum())
+          .as("in %d out %d", in, out)
           .isCloseTo(outputNorm, org.assertj.core.data.Percentage.withPercentage(1e-8));
       assertThat(java.util.Arrays.stream(result.energies()).min().orElseThrow()).isGreaterThan(0);
     }
@@ -90,7 +94,8 @@ class MaskDiscoveryTest {
 
   @Test
   void energyCriterionHandlesWeightsWiderThanTall() {
-    // W [3, 2] = [[2, 0], [0, 1], [0, 0]]: σ = 2, 1 with u = e1, e2; G = diag(1, 4, 9): energies 4·1, 1·4.
+    // W [3, 2] = [[2, 0], [0, 1], [0, 0]]: σ = 2, 1 with u = e1, e2; G = diag(1, 4, 9): energies
+    // 4·1, 1·4.
     float[] w = {2, 0, 0, 1, 0, 0};
     double[] g = {1, 0, 0, 0, 4, 0, 0, 0, 9};
     TaskEnergy.Result r = TaskEnergy.of(w, 3, 2, g, 0.9);
@@ -103,16 +108,25 @@ class MaskDiscoveryTest {
 
   @Test
   void paddingTokensAreExcludedFromTheCapturedInputs() {
-    Dataset twoTexts = new Dataset(Path.of("x"), List.of(new Example("good", null, "a", 1),
-        new Example("the food was really quite excellent and the view lovely", null, "b", 2)));
+    Dataset twoTexts =
+        new Dataset(
+            Path.of("x"),
+            List.of(
+                new Example("good", null, "a", 1),
+                new Example(
+                    "the food was really quite excellent and the view lovely", null, "b", 2)));
     try (TextTokenizer tok = TextTokenizer.load(DefaultModel.tokenizer(), 32)) {
-      Map<String, double[]> padded = ActivationGrams.capture(MODEL, SITES, twoTexts, tok, 2); // one padded batch
-      Map<String, double[]> single = ActivationGrams.capture(MODEL, SITES, twoTexts, tok, 1); // no padding at all
+      Map<String, double[]> padded =
+          ActivationGrams.capture(MODEL, SITES, twoTexts, tok, 2); // one padded batch
+      Map<String, double[]> single =
+          ActivationGrams.capture(MODEL, SITES, twoTexts, tok, 1); // no padding at all
       for (TargetSite s : SITES) {
         double[] a = padded.get(s.module());
         double[] b = single.get(s.module());
         for (int i = 0; i < a.length; i++) {
-          assertThat(a[i]).as("%s[%d]", s.module(), i).isCloseTo(b[i], offset(1e-3 * (1 + Math.abs(b[i]))));
+          assertThat(a[i])
+              .as("%s[%d]", s.module(), i)
+              .isCloseTo(b[i], offset(1e-3 * (1 + Math.abs(b[i]))));
         }
       }
     }
@@ -134,8 +148,14 @@ class MaskDiscoveryTest {
         assertThat(m.b().kept()).hasSize((int) Math.round(t.density() * m.b().numel()));
         assertThat(m.a().kept()).isEqualTo(b.masks().byModule().get(t.module()).a().kept());
       }
-      assertThat(a.masks().byModule().values().stream().anyMatch(m ->
-          m.density() < 1 && !java.util.Arrays.equals(m.a().kept(), c.masks().byModule().get(m.module()).a().kept()))).isTrue();
+      assertThat(
+              a.masks().byModule().values().stream()
+                  .anyMatch(
+                      m ->
+                          m.density() < 1
+                              && !java.util.Arrays.equals(
+                                  m.a().kept(), c.masks().byModule().get(m.module()).a().kept())))
+          .isTrue();
       assertThat(a.parameters()).containsEntry("tau", 0.9).containsEntry("few_shot", 4);
     }
   }
@@ -184,8 +204,10 @@ class MaskDiscoveryTest {
       assertThat(back.rank()).isEqualTo(4);
       assertThat(back.targets()).isEqualTo(plan.targets());
       for (TargetSite s : SITES) {
-        assertThat(back.masks().byModule().get(s.module()).a().kept()).isEqualTo(plan.masks().byModule().get(s.module()).a().kept());
-        assertThat(back.masks().byModule().get(s.module()).b().kept()).isEqualTo(plan.masks().byModule().get(s.module()).b().kept());
+        assertThat(back.masks().byModule().get(s.module()).a().kept())
+            .isEqualTo(plan.masks().byModule().get(s.module()).a().kept());
+        assertThat(back.masks().byModule().get(s.module()).b().kept())
+            .isEqualTo(plan.masks().byModule().get(s.module()).b().kept());
       }
     }
     assertThat(MaskPlan.rankOf(dir.resolve("plan"))).isEqualTo(4);
@@ -201,12 +223,16 @@ class MaskDiscoveryTest {
         .hasMessage("strategy.density must be in (0, 1], got 0.0");
     assertThatThrownBy(() -> StrategyConfig.builder("uniform").density(-0.5).build())
         .hasMessage("strategy.density must be in (0, 1], got -0.5");
-    assertThatThrownBy(() -> Strategies.get("magic")).isInstanceOf(ConfigException.class)
-        .hasMessage("strategy.name unknown strategy 'magic'; available: dense, uniform, partial-lora, imp, shuffled, low-rank");
+    assertThatThrownBy(() -> Strategies.get("magic"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "strategy.name unknown strategy 'magic'; available: dense, uniform, partial-lora, imp, shuffled, low-rank");
     Dataset small = TinyTask.dataset(dir, "small.jsonl", 10, 1);
     try (TextTokenizer tok = TextTokenizer.load(DefaultModel.tokenizer(), 16)) {
-      assertThatThrownBy(() -> PartialLora.plan(MODEL, SITES, 4, List.of(small), tok, 0.9, 6, 0.25, 1))
-          .hasMessageContaining("few-shot asks for 6 examples per label but label 'neg' has only 5");
+      assertThatThrownBy(
+              () -> PartialLora.plan(MODEL, SITES, 4, List.of(small), tok, 0.9, 6, 0.25, 1))
+          .hasMessageContaining(
+              "few-shot asks for 6 examples per label but label 'neg' has only 5");
     }
   }
 }

@@ -9,11 +9,11 @@ import ai.djl.ndarray.types.DataType;
 import com.google.protobuf.ByteString;
 import dev.plora.engine.export.OrtRunner;
 import dev.plora.engine.model.DefaultModel;
-import dev.plora.engine.testing.TinyBert;
 import dev.plora.engine.onnx.proto.StringStringEntryProto;
 import dev.plora.engine.onnx.proto.TensorProto;
 import dev.plora.engine.testing.Arrays2;
 import dev.plora.engine.testing.RandomTokens;
+import dev.plora.engine.testing.TinyBert;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +34,11 @@ class OnnxIoTest {
     OnnxModel reloaded = OnnxModel.load(copy);
     assertThat(reloaded.proto()).isEqualTo(original.proto());
     assertThat(Files.readAllBytes(copy)).isEqualTo(Files.readAllBytes(DefaultModel.onnx()));
-    try (NDManager m = NDManager.newBaseManager(); OrtRunner ort = new OrtRunner(Files.readAllBytes(copy))) {
+    try (NDManager m = NDManager.newBaseManager();
+        OrtRunner ort = new OrtRunner(Files.readAllBytes(copy))) {
       Map<String, NDArray> feeds = RandomTokens.batch(m, new Random(1), 2, 7, 1000);
-      assertThat(ort.run(m, feeds).get("last_hidden_state").getShape().getShape()).containsExactly(2, 7, 384);
+      assertThat(ort.run(m, feeds).get("last_hidden_state").getShape().getShape())
+          .containsExactly(2, 7, 384);
     }
   }
 
@@ -49,8 +51,11 @@ class OnnxIoTest {
         OrtRunner fromFile = new OrtRunner(Files.readAllBytes(file));
         OrtRunner fromMemory = new OrtRunner(tiny.toByteArray())) {
       Map<String, NDArray> feeds = RandomTokens.batch(m, new Random(2), 2, 4, 100);
-      assertThat(Arrays2.maxAbsDiff(fromMemory.run(m, feeds).get("last_hidden_state"),
-          fromFile.run(m, feeds).get("last_hidden_state"))).isEqualTo(0.0);
+      assertThat(
+              Arrays2.maxAbsDiff(
+                  fromMemory.run(m, feeds).get("last_hidden_state"),
+                  fromFile.run(m, feeds).get("last_hidden_state")))
+          .isEqualTo(0.0);
     }
   }
 
@@ -77,15 +82,21 @@ class OnnxIoTest {
   @Test
   void missingFileSaysSo() {
     Path file = dir.resolve("absent.onnx");
-    assertThatThrownBy(() -> OnnxModel.load(file)).hasMessageContaining(file + ": no such model file");
+    assertThatThrownBy(() -> OnnxModel.load(file))
+        .hasMessageContaining(file + ": no such model file");
   }
 
   @Test
   void externalDataTensorIsRefusedNamingTheTensor() {
-    TensorProto t = TensorProto.newBuilder().setName("encoder.big.weight").setDataType(1).addDims(2)
-        .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-        .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
-        .build();
+    TensorProto t =
+        TensorProto.newBuilder()
+            .setName("encoder.big.weight")
+            .setDataType(1)
+            .addDims(2)
+            .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+            .addExternalData(
+                StringStringEntryProto.newBuilder().setKey("location").setValue("weights.bin"))
+            .build();
     try (NDManager m = NDManager.newBaseManager()) {
       assertThatThrownBy(() -> TensorCodec.decode(t, m))
           .isInstanceOf(OnnxFormatException.class)
@@ -97,31 +108,71 @@ class OnnxIoTest {
   @Test
   void typedFieldsAndRawDataDecodeToTheSameValues() {
     try (NDManager m = NDManager.newBaseManager()) {
-      TensorProto floats = TensorProto.newBuilder().setName("f").setDataType(1).addDims(2).addDims(2)
-          .addFloatData(1.5f).addFloatData(-2f).addFloatData(0f).addFloatData(3.25f).build();
-      assertThat(TensorCodec.decode(floats, m).toFloatArray()).containsExactly(1.5f, -2f, 0f, 3.25f);
-      assertThat(TensorCodec.decode(TensorCodec.floats("r", new long[] {2, 2}, new float[] {1.5f, -2f, 0f, 3.25f}), m)
-          .toFloatArray()).containsExactly(1.5f, -2f, 0f, 3.25f);
+      TensorProto floats =
+          TensorProto.newBuilder()
+              .setName("f")
+              .setDataType(1)
+              .addDims(2)
+              .addDims(2)
+              .addFloatData(1.5f)
+              .addFloatData(-2f)
+              .addFloatData(0f)
+              .addFloatData(3.25f)
+              .build();
+      assertThat(TensorCodec.decode(floats, m).toFloatArray())
+          .containsExactly(1.5f, -2f, 0f, 3.25f);
+      assertThat(
+              TensorCodec.decode(
+                      TensorCodec.floats(
+                          "r", new long[] {2, 2}, new float[] {1.5f, -2f, 0f, 3.25f}),
+                      m)
+                  .toFloatArray())
+          .containsExactly(1.5f, -2f, 0f, 3.25f);
 
-      TensorProto doubles = TensorProto.newBuilder().setName("d").setDataType(11).addDims(2)
-          .addDoubleData(0.1).addDoubleData(-7).build();
+      TensorProto doubles =
+          TensorProto.newBuilder()
+              .setName("d")
+              .setDataType(11)
+              .addDims(2)
+              .addDoubleData(0.1)
+              .addDoubleData(-7)
+              .build();
       assertThat(TensorCodec.decode(doubles, m).toDoubleArray()).containsExactly(0.1, -7.0);
 
       TensorProto longs = TensorCodec.longs("l", new long[] {3}, 5, -1, Long.MAX_VALUE);
-      assertThat(TensorCodec.decode(longs, m).toLongArray()).containsExactly(5L, -1L, Long.MAX_VALUE);
+      assertThat(TensorCodec.decode(longs, m).toLongArray())
+          .containsExactly(5L, -1L, Long.MAX_VALUE);
 
-      TensorProto ints = TensorProto.newBuilder().setName("i").setDataType(6).addDims(2)
-          .addInt32Data(7).addInt32Data(-9).build();
+      TensorProto ints =
+          TensorProto.newBuilder()
+              .setName("i")
+              .setDataType(6)
+              .addDims(2)
+              .addInt32Data(7)
+              .addInt32Data(-9)
+              .build();
       assertThat(TensorCodec.decode(ints, m).toIntArray()).containsExactly(7, -9);
 
-      TensorProto bools = TensorProto.newBuilder().setName("b").setDataType(9).addDims(3)
-          .addInt32Data(1).addInt32Data(0).addInt32Data(1).build();
+      TensorProto bools =
+          TensorProto.newBuilder()
+              .setName("b")
+              .setDataType(9)
+              .addDims(3)
+              .addInt32Data(1)
+              .addInt32Data(0)
+              .addInt32Data(1)
+              .build();
       NDArray b = TensorCodec.decode(bools, m);
       assertThat(b.getDataType()).isEqualTo(DataType.BOOLEAN);
       assertThat(b.toBooleanArray()).containsExactly(true, false, true);
 
-      TensorProto rawInt64 = TensorProto.newBuilder().setName("raw").setDataType(7).addDims(1)
-          .setRawData(ByteString.copyFrom(new byte[] {2, 1, 0, 0, 0, 0, 0, 0})).build();
+      TensorProto rawInt64 =
+          TensorProto.newBuilder()
+              .setName("raw")
+              .setDataType(7)
+              .addDims(1)
+              .setRawData(ByteString.copyFrom(new byte[] {2, 1, 0, 0, 0, 0, 0, 0}))
+              .build();
       assertThat(TensorCodec.decode(rawInt64, m).toLongArray()).containsExactly(258L);
 
       NDArray back = TensorCodec.decode(TensorCodec.encode("e", m.create(new float[] {4f, 5f})), m);
@@ -131,7 +182,8 @@ class OnnxIoTest {
 
   @Test
   void tensorWithTooFewValuesIsRejectedAsTruncated() {
-    TensorProto t = TensorProto.newBuilder().setName("w").setDataType(1).addDims(3).addFloatData(1f).build();
+    TensorProto t =
+        TensorProto.newBuilder().setName("w").setDataType(1).addDims(3).addFloatData(1f).build();
     try (NDManager m = NDManager.newBaseManager()) {
       assertThatThrownBy(() -> TensorCodec.decode(t, m))
           .hasMessageContaining("'w' holds 1 values but its dims need 3");
@@ -141,7 +193,8 @@ class OnnxIoTest {
   @Test
   void nodePathsBecomeModuleNames() {
     OnnxModel tiny = TinyBert.small(1).build();
-    assertThat(dev.plora.engine.lora.TargetSites.find(tiny)).extracting(s -> s.module()).contains(
-        "encoder.layer.0.attention.self.query", "encoder.layer.1.output.dense");
+    assertThat(dev.plora.engine.lora.TargetSites.find(tiny))
+        .extracting(s -> s.module())
+        .contains("encoder.layer.0.attention.self.query", "encoder.layer.1.output.dense");
   }
 }

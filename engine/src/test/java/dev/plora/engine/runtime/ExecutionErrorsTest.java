@@ -7,18 +7,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.plora.engine.testing.TinyBert;
 import dev.plora.engine.onnx.GraphBuilder;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.onnx.proto.NodeProto;
 import dev.plora.engine.onnx.proto.TensorProto;
+import dev.plora.engine.runtime.kernel.GraphExecutionException;
+import dev.plora.engine.runtime.kernel.UnsupportedOpException;
 import dev.plora.engine.testing.RandomTokens;
+import dev.plora.engine.testing.TinyBert;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import dev.plora.engine.runtime.kernel.UnsupportedOpException;
-import dev.plora.engine.runtime.kernel.GraphExecutionException;
 
 class ExecutionErrorsTest {
 
@@ -43,8 +43,14 @@ class ExecutionErrorsTest {
   void opFromAnotherDomainIsUnsupported() {
     GraphBuilder g = new GraphBuilder("custom", 13);
     String x = g.input("x", TensorProto.DataType.FLOAT_VALUE, "3");
-    g.node(NodeProto.newBuilder().setOpType("Gelu").setDomain("com.microsoft").setName("/ms/Gelu")
-        .addInput(x).addOutput("y").build());
+    g.node(
+        NodeProto.newBuilder()
+            .setOpType("Gelu")
+            .setDomain("com.microsoft")
+            .setName("/ms/Gelu")
+            .addInput(x)
+            .addOutput("y")
+            .build());
     g.output("y", TensorProto.DataType.FLOAT_VALUE);
     OnnxModel model = g.build();
     try (NDManager m = NDManager.newBaseManager()) {
@@ -61,14 +67,17 @@ class ExecutionErrorsTest {
     g.output(y, TensorProto.DataType.FLOAT_VALUE);
     OnnxModel model = g.build();
     try (NDManager m = NDManager.newBaseManager()) {
-      assertThatThrownBy(() -> new GraphExecutor(model, m)).hasMessageContaining("LayerNormalization (node '/ln', opset 13)");
+      assertThatThrownBy(() -> new GraphExecutor(model, m))
+          .hasMessageContaining("LayerNormalization (node '/ln', opset 13)");
     }
   }
 
   @Test
   void missingFeedNamesTheInputAndWhatTheGraphNeeds() {
-    try (NDManager m = NDManager.newBaseManager(); GraphExecutor ex = new GraphExecutor(TinyBert.small(1).build(), m)) {
-      Map<String, NDArray> feeds = new java.util.HashMap<>(RandomTokens.batch(m, new Random(1), 1, 3, 100));
+    try (NDManager m = NDManager.newBaseManager();
+        GraphExecutor ex = new GraphExecutor(TinyBert.small(1).build(), m)) {
+      Map<String, NDArray> feeds =
+          new java.util.HashMap<>(RandomTokens.batch(m, new Random(1), 1, 3, 100));
       feeds.remove("attention_mask");
       assertThatThrownBy(() -> ex.run(m, feeds))
           .isInstanceOf(GraphExecutionException.class)
@@ -78,12 +87,17 @@ class ExecutionErrorsTest {
 
   @Test
   void feedOfTheWrongTypeOrRankIsRejected() {
-    try (NDManager m = NDManager.newBaseManager(); GraphExecutor ex = new GraphExecutor(TinyBert.small(1).build(), m)) {
-      Map<String, NDArray> feeds = new java.util.HashMap<>(RandomTokens.batch(m, new Random(1), 1, 3, 100));
+    try (NDManager m = NDManager.newBaseManager();
+        GraphExecutor ex = new GraphExecutor(TinyBert.small(1).build(), m)) {
+      Map<String, NDArray> feeds =
+          new java.util.HashMap<>(RandomTokens.batch(m, new Random(1), 1, 3, 100));
       feeds.put("input_ids", m.zeros(new Shape(1, 3), DataType.INT32));
-      assertThatThrownBy(() -> ex.run(m, feeds)).hasMessageContaining("input 'input_ids' must be int64, got int32");
+      assertThatThrownBy(() -> ex.run(m, feeds))
+          .hasMessageContaining("input 'input_ids' must be int64, got int32");
       feeds.put("input_ids", m.zeros(new Shape(3), DataType.INT64));
-      assertThatThrownBy(() -> ex.run(m, feeds)).hasMessageContaining("input 'input_ids' has shape (3) but the graph declares [batch, sequence]");
+      assertThatThrownBy(() -> ex.run(m, feeds))
+          .hasMessageContaining(
+              "input 'input_ids' has shape (3) but the graph declares [batch, sequence]");
     }
   }
 
@@ -94,8 +108,10 @@ class ExecutionErrorsTest {
     String b = g.input("b", TensorProto.DataType.FLOAT_VALUE, "k2", "m");
     String y = g.node("MatMul", "/proj/MatMul", List.of(a, b));
     g.output(y, TensorProto.DataType.FLOAT_VALUE);
-    try (NDManager m = NDManager.newBaseManager(); GraphExecutor ex = new GraphExecutor(g.build(), m)) {
-      Map<String, NDArray> feeds = Map.of("a", m.ones(new Shape(2, 3)), "b", m.ones(new Shape(4, 2)));
+    try (NDManager m = NDManager.newBaseManager();
+        GraphExecutor ex = new GraphExecutor(g.build(), m)) {
+      Map<String, NDArray> feeds =
+          Map.of("a", m.ones(new Shape(2, 3)), "b", m.ones(new Shape(4, 2)));
       assertThatThrownBy(() -> ex.run(m, feeds))
           .hasMessageContaining("MatMul node '/proj/MatMul'")
           .hasMessageContaining("cannot multiply (2, 3) by (4, 2)");
@@ -104,11 +120,13 @@ class ExecutionErrorsTest {
 
   @Test
   void intermediateValuesCanBeRequestedAndObserved() {
-    try (NDManager m = NDManager.newBaseManager(); GraphExecutor ex = new GraphExecutor(TinyBert.small(2).build(), m)) {
+    try (NDManager m = NDManager.newBaseManager();
+        GraphExecutor ex = new GraphExecutor(TinyBert.small(2).build(), m)) {
       String query = "/encoder/layer.0/attention/self/query/MatMul_output_0";
       List<long[]> seen = new java.util.ArrayList<>();
       ex.addObserver(query, (name, value) -> seen.add(value.getShape().getShape().clone()));
-      Map<String, NDArray> out = ex.run(m, RandomTokens.batch(m, new Random(1), 2, 5, 100), List.of(query));
+      Map<String, NDArray> out =
+          ex.run(m, RandomTokens.batch(m, new Random(1), 2, 5, 100), List.of(query));
       assertThat(out.get(query).getShape()).isEqualTo(new Shape(2, 5, 16));
       assertThat(seen).hasSize(1);
       assertThat(seen.get(0)).containsExactly(2, 5, 16);

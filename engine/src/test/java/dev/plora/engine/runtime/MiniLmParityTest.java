@@ -17,14 +17,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Integration: the real all-MiniLM-L6-v2 in plora's runtime against ONNX Runtime on the same tokens. */
+/**
+ * Integration: the real all-MiniLM-L6-v2 in plora's runtime against ONNX Runtime on the same
+ * tokens.
+ */
 class MiniLmParityTest {
-  private static final List<String> TEXTS = List.of(
-      "The service was quick and the food was excellent.",
-      "Terrible.",
-      "I would not recommend this hotel to anyone who values a quiet night's sleep, the walls are thin.",
-      "Spam: you have WON a free cruise, click here now!!!",
-      "ok");
+  private static final List<String> TEXTS =
+      List.of(
+          "The service was quick and the food was excellent.",
+          "Terrible.",
+          "I would not recommend this hotel to anyone who values a quiet night's sleep, the walls are thin.",
+          "Spam: you have WON a free cruise, click here now!!!",
+          "ok");
 
   private static NDManager manager;
   private static OnnxModel model;
@@ -65,8 +69,11 @@ class MiniLmParityTest {
           assertThat(ours.keySet()).containsExactlyElementsOf(theirs.keySet());
           for (String name : theirs.keySet()) {
             double diff = Arrays2.maxAbsDiff(theirs.get(name), ours.get(name));
-            assertThat(diff).as("output %s, batch %d x %d tokens", name, tokens.batchSize(),
-                tokens.sequenceLength()).isLessThanOrEqualTo(1e-4);
+            assertThat(diff)
+                .as(
+                    "output %s, batch %d x %d tokens",
+                    name, tokens.batchSize(), tokens.sequenceLength())
+                .isLessThanOrEqualTo(1e-4);
           }
         }
       }

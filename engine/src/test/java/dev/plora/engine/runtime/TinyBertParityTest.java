@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.plora.engine.export.OrtRunner;
-import dev.plora.engine.testing.TinyBert;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.testing.Arrays2;
 import dev.plora.engine.testing.RandomTokens;
+import dev.plora.engine.testing.TinyBert;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,17 @@ class TinyBertParityTest {
     Random r = new Random(seed);
     int heads = 1 + r.nextInt(3);
     int hidden = heads * (4 + 2 * r.nextInt(3));
-    TinyBert spec = new TinyBert(50 + r.nextInt(50), hidden, heads, 1 + r.nextInt(2),
-        hidden * (2 + r.nextInt(3)), 32, opset, false, seed);
+    TinyBert spec =
+        new TinyBert(
+            50 + r.nextInt(50),
+            hidden,
+            heads,
+            1 + r.nextInt(2),
+            hidden * (2 + r.nextInt(3)),
+            32,
+            opset,
+            false,
+            seed);
     OnnxModel model = spec.build();
     try (NDManager m = NDManager.newBaseManager();
         GraphExecutor ours = new GraphExecutor(model, m);
@@ -36,7 +45,8 @@ class TinyBertParityTest {
             Map<String, NDArray> feeds = RandomTokens.batch(step, r, batch, seq, spec.vocabSize());
             NDArray a = ours.run(step, feeds).get("last_hidden_state");
             NDArray b = ort.run(step, feeds).get("last_hidden_state");
-            assertThat(Arrays2.maxAbsDiff(b, a)).as("%s, batch %d x %d", spec, batch, seq)
+            assertThat(Arrays2.maxAbsDiff(b, a))
+                .as("%s, batch %d x %d", spec, batch, seq)
                 .isLessThanOrEqualTo(1e-4);
           }
         }
@@ -48,7 +58,8 @@ class TinyBertParityTest {
   void shapeOnlyValuesAreComputedOncePerInputShapeAndReused() {
     OnnxModel model = TinyBert.small(7).build();
     Random r = new Random(7);
-    try (NDManager m = NDManager.newBaseManager(); GraphExecutor ex = new GraphExecutor(model, m)) {
+    try (NDManager m = NDManager.newBaseManager();
+        GraphExecutor ex = new GraphExecutor(model, m)) {
       Map<String, NDArray> first = RandomTokens.batch(m, r, 2, 6, 100);
       Map<String, NDArray> other = RandomTokens.batch(m, r, 2, 9, 100);
       NDArray a1 = ex.run(m, first).get("last_hidden_state");

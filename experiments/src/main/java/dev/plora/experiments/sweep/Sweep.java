@@ -21,10 +21,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Runs a sweep: discovers each plan, trains and evaluates each combination under
- * {@code out/runs/<strategy>-d<density>-s<seed>/}, skipping combinations whose run already finished
- * and resuming unfinished ones, so an interrupted sweep continues where it stopped. IMP contributes
- * one row per round (each round trains at the previous round's survivors).
+ * Runs a sweep: discovers each plan, trains and evaluates each combination under {@code
+ * out/runs/<strategy>-d<density>-s<seed>/}, skipping combinations whose run already finished and
+ * resuming unfinished ones, so an interrupted sweep continues where it stopped. IMP contributes one
+ * row per round (each round trains at the previous round's survivors).
  */
 public final class Sweep {
   private Sweep() {}
@@ -36,7 +36,8 @@ public final class Sweep {
       Map<Double, MaskPlan> tauPlans = new LinkedHashMap<>();
       if (c.needsTauPlans()) {
         for (double tau : c.taus()) {
-          tauPlans.put(tau, discover(c, "partial-lora", seed, tau, null, tauPlanDir(out, tau, seed), log));
+          tauPlans.put(
+              tau, discover(c, "partial-lora", seed, tau, null, tauPlanDir(out, tau, seed), log));
         }
       }
       for (String strategy : c.strategies()) {
@@ -46,29 +47,63 @@ public final class Sweep {
             break;
           case "uniform":
             for (double d : c.densities()) {
-              rows.add(train(c, "uniform", d, Double.NaN, seed, null, out, String.format("uniform-d%.4f-s%d", d, seed), log));
+              rows.add(
+                  train(
+                      c,
+                      "uniform",
+                      d,
+                      Double.NaN,
+                      seed,
+                      null,
+                      out,
+                      String.format("uniform-d%.4f-s%d", d, seed),
+                      log));
             }
             if (c.uniformAtTaus()) {
               for (Map.Entry<Double, MaskPlan> e : tauPlans.entrySet()) {
                 double d = 1 - e.getValue().reduction();
-                rows.add(train(c, "uniform", d, e.getKey(), seed, null, out, String.format("uniform-d%.4f-s%d", d, seed), log));
+                rows.add(
+                    train(
+                        c,
+                        "uniform",
+                        d,
+                        e.getKey(),
+                        seed,
+                        null,
+                        out,
+                        String.format("uniform-d%.4f-s%d", d, seed),
+                        log));
               }
             }
             break;
           case "partial-lora":
             for (Map.Entry<Double, MaskPlan> e : tauPlans.entrySet()) {
-              rows.add(train(c, strategy, 1 - e.getValue().reduction(), e.getKey(), seed, tauPlanDir(out, e.getKey(), seed),
-                  out, String.format("partial-lora-t%.2f-s%d", e.getKey(), seed), log));
+              rows.add(
+                  train(
+                      c,
+                      strategy,
+                      1 - e.getValue().reduction(),
+                      e.getKey(),
+                      seed,
+                      tauPlanDir(out, e.getKey(), seed),
+                      out,
+                      String.format("partial-lora-t%.2f-s%d", e.getKey(), seed),
+                      log));
             }
             break;
           case "shuffled":
           case "low-rank":
             for (double tau : tauPlans.keySet()) {
-              Path dir = out.resolve("plans").resolve(String.format("%s-t%.2f-s%d", strategy, tau, seed));
-              MaskPlan plan = discover(c, strategy, seed, tau, tauPlanDir(out, tau, seed), dir, log);
-              // Low-rank controls of several τ often share a rank: one run per rank serves them all.
-              String name = strategy.equals("low-rank") ? String.format("low-rank-r%d-s%d", plan.rank(), seed)
-                  : String.format("shuffled-t%.2f-s%d", tau, seed);
+              Path dir =
+                  out.resolve("plans").resolve(String.format("%s-t%.2f-s%d", strategy, tau, seed));
+              MaskPlan plan =
+                  discover(c, strategy, seed, tau, tauPlanDir(out, tau, seed), dir, log);
+              // Low-rank controls of several τ often share a rank: one run per rank serves them
+              // all.
+              String name =
+                  strategy.equals("low-rank")
+                      ? String.format("low-rank-r%d-s%d", plan.rank(), seed)
+                      : String.format("shuffled-t%.2f-s%d", tau, seed);
               double kept = plan.adapterParams() / (double) tauPlans.get(tau).denseLoraParams();
               rows.add(train(c, strategy, kept, tau, seed, dir, out, name, log));
             }
@@ -96,28 +131,60 @@ public final class Sweep {
       try {
         JsonNode plan = Json.MAPPER.readTree(r.resolve(MaskPlan.PLAN).toFile());
         JsonNode m = Json.MAPPER.readTree(r.resolve("metrics.json").toFile());
-        double kept = plan.path("adapter_params").asDouble() / plan.path("dense_lora_params").asDouble();
-        rows.add(new SweepRow("imp", kept, Double.NaN, seed, m.path("trainable_params").asLong(),
-            plan.path("adapter_params").asLong(), kept, m.path("accuracy").asDouble(), m.path("macro_f1").asDouble(),
-            m.path("mcc").asDouble(), m.path("wall_seconds").asDouble(Double.NaN), r.toString()));
+        double kept =
+            plan.path("adapter_params").asDouble() / plan.path("dense_lora_params").asDouble();
+        rows.add(
+            new SweepRow(
+                "imp",
+                kept,
+                Double.NaN,
+                seed,
+                m.path("trainable_params").asLong(),
+                plan.path("adapter_params").asLong(),
+                kept,
+                m.path("accuracy").asDouble(),
+                m.path("macro_f1").asDouble(),
+                m.path("mcc").asDouble(),
+                m.path("wall_seconds").asDouble(Double.NaN),
+                r.toString()));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read IMP round " + round + " in " + dir + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot read IMP round " + round + " in " + dir + ": " + e.getMessage(), e);
       }
     }
     return rows;
   }
 
-  private static MaskPlan discover(SweepConfig c, String strategy, long seed, double tau, Path from, Path dir,
+  private static MaskPlan discover(
+      SweepConfig c,
+      String strategy,
+      long seed,
+      double tau,
+      Path from,
+      Path dir,
       Consumer<String> log) {
     log.accept("discover " + strategy + " seed " + seed + " -> " + dir);
     RunConfig b = c.base();
-    DiscoverConfig dc = new DiscoverConfig(b.model(), b.data(), b.lora(),
-        c.strategy().toBuilder().name(strategy).tau(tau).reference(from).build(), b.training().toBuilder().seed(seed).build());
+    DiscoverConfig dc =
+        new DiscoverConfig(
+            b.model(),
+            b.data(),
+            b.lora(),
+            c.strategy().toBuilder().name(strategy).tau(tau).reference(from).build(),
+            b.training().toBuilder().seed(seed).build());
     return DiscoverRun.execute(dc, dir);
   }
 
-  private static SweepRow train(SweepConfig c, String strategy, double density, double tau, long seed, Path planDir,
-      Path out, String name, Consumer<String> log) {
+  private static SweepRow train(
+      SweepConfig c,
+      String strategy,
+      double density,
+      double tau,
+      long seed,
+      Path planDir,
+      Path out,
+      String name,
+      Consumer<String> log) {
     Path run = out.resolve("runs").resolve(name);
     RunMetrics m;
     int rank = c.rank();
@@ -137,22 +204,37 @@ public final class Sweep {
         masks = new MaskSource.File(plan.masksFile());
       }
       // alpha stays the sweep's at any rank (as a low-rank control is compared at the same alpha).
-      RunConfig rc = b.withLora(b.lora().toBuilder().rank(rank).build()).withMasks(masks)
-          .withTraining(b.training().toBuilder().seed(seed).build());
+      RunConfig rc =
+          b.withLora(b.lora().toBuilder().rank(rank).build())
+              .withMasks(masks)
+              .withTraining(b.training().toBuilder().seed(seed).build());
       boolean unfinished = Files.isDirectory(run.resolve(TrainRun.CHECKPOINTS));
-      m = TrainRun.execute(rc, run, unfinished, p -> { }, () -> false).metrics();
+      m = TrainRun.execute(rc, run, unfinished, p -> {}, () -> false).metrics();
     }
-    // Kept against dense LoRA at the sweep's rank (a low-rank run's own dense LoRA has its smaller rank).
+    // Kept against dense LoRA at the sweep's rank (a low-rank run's own dense LoRA has its smaller
+    // rank).
     long denseAtSweepRank = m.denseLoraParams() / rank * c.rank();
-    return new SweepRow(strategy, density, tau, seed, m.trainableParams(), m.adapterParams(),
-        m.adapterParams() / (double) denseAtSweepRank, m.accuracy(), m.macroF1(), m.mcc(), m.wallSeconds(), run.toString());
+    return new SweepRow(
+        strategy,
+        density,
+        tau,
+        seed,
+        m.trainableParams(),
+        m.adapterParams(),
+        m.adapterParams() / (double) denseAtSweepRank,
+        m.accuracy(),
+        m.macroF1(),
+        m.mcc(),
+        m.wallSeconds(),
+        run.toString());
   }
 
   private static RunMetrics read(Path run) {
     try {
       return Json.MAPPER.readValue(run.resolve(TrainRun.METRICS).toFile(), RunMetrics.class);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + run.resolve(TrainRun.METRICS) + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read " + run.resolve(TrainRun.METRICS) + ": " + e.getMessage(), e);
     }
   }
 }

@@ -11,11 +11,12 @@ import java.util.Properties;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real Kafka broker for the embedded stack: one KRaft node acting as broker and controller, bound to
- * 127.0.0.1. {@code --dir} keeps the log directories between starts (formatted on the first start), so a
- * restarted stack finds its jobs again.
+ * A real Kafka broker for the embedded stack: one KRaft node acting as broker and controller, bound
+ * to 127.0.0.1. {@code --dir} keeps the log directories between starts (formatted on the first
+ * start), so a restarted stack finds its jobs again.
  *
- * <pre>java -jar plora-dev-broker.jar [--port 19092] [--controller-port 19093] [--dir .plora/kafka]</pre>
+ * <pre>java -jar plora-dev-broker.jar [--port 19092] [--controller-port 19093] [--dir .plora/kafka]
+ * </pre>
  */
 public final class DevBroker {
   public static void main(String[] args) throws Exception {
@@ -28,14 +29,29 @@ public final class DevBroker {
     Path config = dir.resolve("server.properties");
     write(config, properties(port, controller, data));
     if (!Files.exists(data.resolve("meta.properties"))) {
-      int rc = kafka.tools.StorageTool.execute(new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(),
-          "--config", config.toString(), "--ignore-formatted"}, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+      int rc =
+          kafka.tools.StorageTool.execute(
+              new String[] {
+                "format",
+                "--cluster-id",
+                Uuid.randomUuid().toString(),
+                "--config",
+                config.toString(),
+                "--ignore-formatted"
+              },
+              new PrintStream(System.out, true, StandardCharsets.UTF_8));
       if (rc != 0) {
         System.err.println("dev-broker: formatting " + data + " failed (exit " + rc + ")");
         System.exit(rc);
       }
     }
-    System.out.println("dev-broker: starting Kafka on 127.0.0.1:" + port + " (controller " + controller + "), data in " + data);
+    System.out.println(
+        "dev-broker: starting Kafka on 127.0.0.1:"
+            + port
+            + " (controller "
+            + controller
+            + "), data in "
+            + data);
     kafka.Kafka.main(new String[] {config.toString()});
   }
 
@@ -44,7 +60,8 @@ public final class DevBroker {
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", "1");
     p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controller);
-    p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
+    p.setProperty(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller);
     p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -58,7 +75,8 @@ public final class DevBroker {
     p.setProperty("share.coordinator.state.topic.replication.factor", "1");
     p.setProperty("share.coordinator.state.topic.min.isr", "1");
     p.setProperty("group.initial.rebalance.delay.ms", "0");
-    // Topics are created explicitly (partitions and configs) by the gateway; a typo must not create one.
+    // Topics are created explicitly (partitions and configs) by the gateway; a typo must not create
+    // one.
     p.setProperty("auto.create.topics.enable", "false");
     p.setProperty("log.cleaner.backoff.ms", "1000");
     return p;
@@ -77,7 +95,10 @@ public final class DevBroker {
     List<String> known = List.of("--port", "--controller-port", "--dir");
     for (int i = 0; i < args.length; i++) {
       if (!known.contains(args[i]) || i + 1 >= args.length) {
-        System.err.println("usage: dev-broker [--port N] [--controller-port N] [--dir DIR]; unexpected '" + args[i] + "'");
+        System.err.println(
+            "usage: dev-broker [--port N] [--controller-port N] [--dir DIR]; unexpected '"
+                + args[i]
+                + "'");
         System.exit(2);
       }
       m.put(args[i], args[++i]);

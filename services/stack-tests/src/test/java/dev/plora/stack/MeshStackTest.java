@@ -3,6 +3,9 @@ package dev.plora.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.plora.jobs.JobMachine;
+import dev.plora.jobs.ProtoJson;
+import dev.plora.jobs.TinyJob;
 import dev.plora.proto.v1.ArtifactServiceGrpc;
 import dev.plora.proto.v1.DatasetSpec;
 import dev.plora.proto.v1.DownloadRequest;
@@ -16,9 +19,6 @@ import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Stage;
 import dev.plora.proto.v1.StrategySpec;
 import dev.plora.proto.v1.TrainingSpec;
-import dev.plora.jobs.JobMachine;
-import dev.plora.jobs.ProtoJson;
-import dev.plora.jobs.TinyJob;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -55,9 +55,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The mesh end to end: a real Kafka broker and the five services as separate processes (the jars this
- * build produced), on a tiny generated model whose files are uploaded through the ArtifactService.
- * {@code file:} URIs are disabled here, as on a shared deployment.
+ * The mesh end to end: a real Kafka broker and the five services as separate processes (the jars
+ * this build produced), on a tiny generated model whose files are uploaded through the
+ * ArtifactService. {@code file:} URIs are disabled here, as on a shared deployment.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MeshStackTest {
@@ -81,7 +81,8 @@ class MeshStackTest {
     client = new MeshClient(stack.grpcTarget());
     Path tiny = TinyJob.write(home.resolve("local/tiny"), 32);
     for (String f : List.of("model.onnx", "tokenizer.json", "train.jsonl", "eval.jsonl")) {
-      assertThat(client.upload(tiny.resolve(f), "uploads/tiny/" + f).getBytes()).isEqualTo(Files.size(tiny.resolve(f)));
+      assertThat(client.upload(tiny.resolve(f), "uploads/tiny/" + f).getBytes())
+          .isEqualTo(Files.size(tiny.resolve(f)));
     }
   }
 
@@ -97,11 +98,22 @@ class MeshStackTest {
 
   static JobSpec.Builder tiny(String strategy, int epochs, int batch) {
     return JobSpec.newBuilder()
-        .setModel(ModelSpec.newBuilder().setModelUri("uploads/tiny/model.onnx").setTokenizerUri("uploads/tiny/tokenizer.json"))
-        .setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/tiny/train.jsonl").setEvalUri("uploads/tiny/eval.jsonl"))
+        .setModel(
+            ModelSpec.newBuilder()
+                .setModelUri("uploads/tiny/model.onnx")
+                .setTokenizerUri("uploads/tiny/tokenizer.json"))
+        .setDataset(
+            DatasetSpec.newBuilder()
+                .setTrainUri("uploads/tiny/train.jsonl")
+                .setEvalUri("uploads/tiny/eval.jsonl"))
         .setLora(LoraSpec.newBuilder().setRank(4))
         .setStrategy(StrategySpec.newBuilder().setKind(strategy).setFewShot(4))
-        .setTraining(TrainingSpec.newBuilder().setEpochs(epochs).setBatchSize(batch).setMaxLength(16).setCheckpointEvery(5));
+        .setTraining(
+            TrainingSpec.newBuilder()
+                .setEpochs(epochs)
+                .setBatchSize(batch)
+                .setMaxLength(16)
+                .setCheckpointEvery(5));
   }
 
   /** Watches a job to its end, collecting every event. */
@@ -111,7 +123,11 @@ class MeshStackTest {
     return events;
   }
 
-  static JobStatus await(Predicate<JobStatus> condition, String what, Duration timeout, java.util.function.Supplier<JobStatus> poll)
+  static JobStatus await(
+      Predicate<JobStatus> condition,
+      String what,
+      Duration timeout,
+      java.util.function.Supplier<JobStatus> poll)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     JobStatus last = null;
@@ -126,40 +142,62 @@ class MeshStackTest {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("timed out waiting for " + what + "; last status: " + (last == null ? "none" : ProtoJson.print(last)));
+    throw new AssertionError(
+        "timed out waiting for "
+            + what
+            + "; last status: "
+            + (last == null ? "none" : ProtoJson.print(last)));
   }
 
   static JobStatus byClientId(String clientJobId) {
-    return client.list().stream().filter(j -> j.getSpec().getClientJobId().equals(clientJobId)).findFirst().orElse(null);
+    return client.list().stream()
+        .filter(j -> j.getSpec().getClientJobId().equals(clientJobId))
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
   @Order(1)
   void aJobSubmittedThroughGrpcEndsInAnOnnxModelThatOnnxRuntimeRuns() throws Exception {
-    JobStatus submitted = client.submit(tiny("partial-lora", 2, 8).addExportFormats("onnx-merged").addExportFormats("peft").build());
+    JobStatus submitted =
+        client.submit(
+            tiny("partial-lora", 2, 8)
+                .addExportFormats("onnx-merged")
+                .addExportFormats("peft")
+                .build());
     assertThat(submitted.getState()).isEqualTo(JobState.JOB_STATE_DISCOVERING);
     List<JobEvent> events = watch(submitted.getJobId());
     JobStatus end = events.get(events.size() - 1).getStatus();
     assertThat(end.getState()).as(end.getReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-    assertThat(events).filteredOn(JobEvent::hasProgress).isNotEmpty()
+    assertThat(events)
+        .filteredOn(JobEvent::hasProgress)
+        .isNotEmpty()
         .allSatisfy(e -> assertThat(e.getProgress().getStage()).isEqualTo(Stage.STAGE_TRAIN));
-    assertThat(events).filteredOn(JobEvent::hasStatus).extracting(e -> e.getStatus().getState())
-        .contains(JobState.JOB_STATE_TRAINING, JobState.JOB_STATE_EVALUATING, JobState.JOB_STATE_EXPORTING);
-    assertThat(end.getTrials(0).getMetrics().getAdapterParams()).isLessThan(end.getTrials(0).getMetrics().getDenseLoraParams());
+    assertThat(events)
+        .filteredOn(JobEvent::hasStatus)
+        .extracting(e -> e.getStatus().getState())
+        .contains(
+            JobState.JOB_STATE_TRAINING,
+            JobState.JOB_STATE_EVALUATING,
+            JobState.JOB_STATE_EXPORTING);
+    assertThat(end.getTrials(0).getMetrics().getAdapterParams())
+        .isLessThan(end.getTrials(0).getMetrics().getDenseLoraParams());
     assertThat(end.getExportsList()).hasSize(2);
 
     // download the merged model through the ArtifactService and run it in ONNX Runtime
     Path onnx = home.resolve("local/downloaded.onnx");
     ManagedChannel ch = ManagedChannelBuilder.forTarget(stack.grpcTarget()).usePlaintext().build();
     try (OutputStream out = Files.newOutputStream(onnx)) {
-      ArtifactServiceGrpc.newBlockingStub(ch).download(DownloadRequest.newBuilder().setPath(end.getExports(0).getUri()).build())
-          .forEachRemaining(c -> {
-            try {
-              c.getData().writeTo(out);
-            } catch (java.io.IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          });
+      ArtifactServiceGrpc.newBlockingStub(ch)
+          .download(DownloadRequest.newBuilder().setPath(end.getExports(0).getUri()).build())
+          .forEachRemaining(
+              c -> {
+                try {
+                  c.getData().writeTo(out);
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
     } finally {
       ch.shutdownNow();
     }
@@ -168,29 +206,39 @@ class MeshStackTest {
     assertThat(p[0] + p[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
 
     // gRPC health and reflection on the gateway
-    ManagedChannel grpc = ManagedChannelBuilder.forTarget(stack.grpcTarget()).usePlaintext().build();
+    ManagedChannel grpc =
+        ManagedChannelBuilder.forTarget(stack.grpcTarget()).usePlaintext().build();
     try {
-      assertThat(io.grpc.health.v1.HealthGrpc.newBlockingStub(grpc).check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance())
-          .getStatus()).isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(
+              io.grpc.health.v1.HealthGrpc.newBlockingStub(grpc)
+                  .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance())
+                  .getStatus())
+          .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
       List<String> services = new ArrayList<>();
       CompletableFuture<Void> listed = new CompletableFuture<>();
-      var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(grpc).serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
-        @Override
-        public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
-          r.getListServicesResponse().getServiceList().forEach(s -> services.add(s.getName()));
-        }
+      var requests =
+          io.grpc.reflection.v1.ServerReflectionGrpc.newStub(grpc)
+              .serverReflectionInfo(
+                  new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+                      r.getListServicesResponse()
+                          .getServiceList()
+                          .forEach(s -> services.add(s.getName()));
+                    }
 
-        @Override
-        public void onError(Throwable t) {
-          listed.completeExceptionally(t);
-        }
+                    @Override
+                    public void onError(Throwable t) {
+                      listed.completeExceptionally(t);
+                    }
 
-        @Override
-        public void onCompleted() {
-          listed.complete(null);
-        }
-      });
-      requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+                    @Override
+                    public void onCompleted() {
+                      listed.complete(null);
+                    }
+                  });
+      requests.onNext(
+          io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
       requests.onCompleted();
       listed.get(30, TimeUnit.SECONDS);
       assertThat(services).contains("plora.v1.JobService", "plora.v1.ArtifactService");
@@ -205,14 +253,19 @@ class MeshStackTest {
         continue;
       }
       assertThat(get(http, s.httpPort(PORTS), "/q/health").statusCode()).as(s.id()).isEqualTo(200);
-      assertThat(get(http, s.httpPort(PORTS), "/q/metrics").body()).as(s.id()).contains("jvm_memory_used_bytes");
+      assertThat(get(http, s.httpPort(PORTS), "/q/metrics").body())
+          .as(s.id())
+          .contains("jvm_memory_used_bytes");
     }
-    assertThat(get(http, PORTS.httpBase(), "/q/metrics").body()).contains("plora_jobs_submitted_total");
-    assertThat(get(http, StackService.TRAINER.httpPort(PORTS), "/q/metrics").body()).contains("plora_task_duration_seconds");
+    assertThat(get(http, PORTS.httpBase(), "/q/metrics").body())
+        .contains("plora_jobs_submitted_total");
+    assertThat(get(http, StackService.TRAINER.httpPort(PORTS), "/q/metrics").body())
+        .contains("plora_task_duration_seconds");
   }
 
   private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -221,25 +274,51 @@ class MeshStackTest {
   void kafkaRecordsStartJobsAndUndecodableOnesGoToTheDeadLetterTopic() throws Exception {
     String poison = "this is not a JobSpec " + System.nanoTime();
     try (KafkaProducer<String, String> producer = producer()) {
-      producer.send(new ProducerRecord<>("plora.jobs.submit", "poison", poison)).get(30, TimeUnit.SECONDS);
+      producer
+          .send(new ProducerRecord<>("plora.jobs.submit", "poison", poison))
+          .get(30, TimeUnit.SECONDS);
       String valid = ProtoJson.print(tiny("dense", 1, 8).setClientJobId("kafka-json-1").build());
-      producer.send(new ProducerRecord<>("plora.jobs.submit", "kafka-json-1", valid)).get(30, TimeUnit.SECONDS);
-      String invalid = ProtoJson.print(tiny("dense", 1, 8).setClientJobId("kafka-bad-1")
-          .setLora(LoraSpec.newBuilder().setRank(-2)).build());
-      producer.send(new ProducerRecord<>("plora.jobs.submit", "kafka-bad-1", invalid)).get(30, TimeUnit.SECONDS);
+      producer
+          .send(new ProducerRecord<>("plora.jobs.submit", "kafka-json-1", valid))
+          .get(30, TimeUnit.SECONDS);
+      String invalid =
+          ProtoJson.print(
+              tiny("dense", 1, 8)
+                  .setClientJobId("kafka-bad-1")
+                  .setLora(LoraSpec.newBuilder().setRank(-2))
+                  .build());
+      producer
+          .send(new ProducerRecord<>("plora.jobs.submit", "kafka-bad-1", invalid))
+          .get(30, TimeUnit.SECONDS);
       String misspelt = "{\"clientJobId\": \"kafka-bad-2\", \"lora\": {\"rnak\": 4}}";
-      producer.send(new ProducerRecord<>("plora.jobs.submit", "kafka-bad-2", misspelt)).get(30, TimeUnit.SECONDS);
+      producer
+          .send(new ProducerRecord<>("plora.jobs.submit", "kafka-bad-2", misspelt))
+          .get(30, TimeUnit.SECONDS);
     }
     assertThat(deadLetters(Duration.ofSeconds(60), poison)).contains(poison);
 
-    JobStatus done = await(s -> JobMachine.isTerminal(s.getState()), "the Kafka-submitted job to end", Duration.ofMinutes(3),
-        () -> byClientId("kafka-json-1"));
+    JobStatus done =
+        await(
+            s -> JobMachine.isTerminal(s.getState()),
+            "the Kafka-submitted job to end",
+            Duration.ofMinutes(3),
+            () -> byClientId("kafka-json-1"));
     assertThat(done.getState()).as(done.getReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     assertThat(done.getJobId()).startsWith("kafka-");
-    JobStatus rejected = await(s -> true, "the invalid Kafka job", Duration.ofSeconds(60), () -> byClientId("kafka-bad-1"));
+    JobStatus rejected =
+        await(
+            s -> true,
+            "the invalid Kafka job",
+            Duration.ofSeconds(60),
+            () -> byClientId("kafka-bad-1"));
     assertThat(rejected.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
     assertThat(rejected.getReason()).contains("lora.rank").contains("-2");
-    JobStatus misspelt = await(s -> true, "the misspelt Kafka job", Duration.ofSeconds(60), () -> byClientId("kafka-bad-2"));
+    JobStatus misspelt =
+        await(
+            s -> true,
+            "the misspelt Kafka job",
+            Duration.ofSeconds(60),
+            () -> byClientId("kafka-bad-2"));
     assertThat(misspelt.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
     assertThat(misspelt.getReason()).contains("rnak");
   }
@@ -247,34 +326,64 @@ class MeshStackTest {
   @Test
   @Order(3)
   void invalidSpecsAndDisallowedUrisAreRefusedWithTheField() {
-    assertThatThrownBy(() -> client.submit(tiny("dense", 1, 8).setLora(LoraSpec.newBuilder().setRank(-1)).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).startsWith("lora.rank:");
-        });
-    assertThatThrownBy(() -> client.submit(tiny("dense", 1, 8).setDataset(DatasetSpec.newBuilder()
-        .setTrainUri(home.resolve("local/tiny/train.jsonl").toUri().toString())).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).contains("dataset.train_uri").contains("file: URIs are disabled");
-        });
-    assertThatThrownBy(() -> client.submit(tiny("dense", 1, 8).setDataset(DatasetSpec.newBuilder()
-        .setTrainUri("uploads/../../../etc/passwd")).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-            assertThat(e.getStatus().getDescription()).contains("dataset.train_uri").contains("'..'"));
-    assertThatThrownBy(() -> client.upload(home.resolve("local/tiny/train.jsonl"), "../escape.jsonl"))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).contains("'..'");
-        });
+    assertThatThrownBy(
+            () ->
+                client.submit(
+                    tiny("dense", 1, 8).setLora(LoraSpec.newBuilder().setRank(-1)).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).startsWith("lora.rank:");
+            });
+    assertThatThrownBy(
+            () ->
+                client.submit(
+                    tiny("dense", 1, 8)
+                        .setDataset(
+                            DatasetSpec.newBuilder()
+                                .setTrainUri(
+                                    home.resolve("local/tiny/train.jsonl").toUri().toString()))
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription())
+                  .contains("dataset.train_uri")
+                  .contains("file: URIs are disabled");
+            });
+    assertThatThrownBy(
+            () ->
+                client.submit(
+                    tiny("dense", 1, 8)
+                        .setDataset(
+                            DatasetSpec.newBuilder().setTrainUri("uploads/../../../etc/passwd"))
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e ->
+                assertThat(e.getStatus().getDescription())
+                    .contains("dataset.train_uri")
+                    .contains("'..'"));
+    assertThatThrownBy(
+            () -> client.upload(home.resolve("local/tiny/train.jsonl"), "../escape.jsonl"))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription()).contains("'..'");
+            });
     assertThat(Files.exists(stack.store().getParent().resolve("escape.jsonl"))).isFalse();
   }
 
   @Test
   @Order(4)
   void aTrainerKilledMidTrainingIsReplacedAndTheJobResumesFromItsCheckpoint() throws Exception {
-    // 60 epochs of 8 steps, a checkpoint every 5: long enough that the kill, which follows the first report past
-    // step 12 through Kafka and the gateway (~1 s), lands mid-training even on a fast machine (10 epochs did not).
+    // 60 epochs of 8 steps, a checkpoint every 5: long enough that the kill, which follows the
+    // first report past
+    // step 12 through Kafka and the gateway (~1 s), lands mid-training even on a fast machine (10
+    // epochs did not).
     int totalSteps = 60 * 8;
     JobStatus submitted = client.submit(tiny("dense", 60, 4).build());
     List<Progress> progress = new ArrayList<>();
@@ -298,15 +407,28 @@ class MeshStackTest {
     assertThat(end.getState()).as(end.getReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     long dead = deadAtMs;
     // Reports stamped before the kill came from the old process, even those that arrived late.
-    long killedAt = progress.stream().filter(p -> p.getTimeMs() <= dead).mapToLong(Progress::getStep).max().orElseThrow();
+    long killedAt =
+        progress.stream()
+            .filter(p -> p.getTimeMs() <= dead)
+            .mapToLong(Progress::getStep)
+            .max()
+            .orElseThrow();
     List<Progress> after = progress.stream().filter(p -> p.getTimeMs() > dead).toList();
-    assertThat(killedAt).as("last step the old trainer reported before the kill").isLessThan(totalSteps);
-    assertThat(after).as("progress from the replacement trainer (old one reported %d)", killedAt).isNotEmpty();
+    assertThat(killedAt)
+        .as("last step the old trainer reported before the kill")
+        .isLessThan(totalSteps);
+    assertThat(after)
+        .as("progress from the replacement trainer (old one reported %d)", killedAt)
+        .isNotEmpty();
     long resumedAt = after.get(0).getStep();
-    System.out.printf("trainer killed after step %d; the replacement resumed at step %d%n", killedAt, resumedAt);
-    // It continued right after a checkpoint (every 5 steps), no earlier than the last one the old process had
-    // certainly passed; progress is reported at most every 0.5 s, so the old one may have got further unseen.
-    assertThat(resumedAt).as("first step of the replacement (old one reported %d)", killedAt)
+    System.out.printf(
+        "trainer killed after step %d; the replacement resumed at step %d%n", killedAt, resumedAt);
+    // It continued right after a checkpoint (every 5 steps), no earlier than the last one the old
+    // process had
+    // certainly passed; progress is reported at most every 0.5 s, so the old one may have got
+    // further unseen.
+    assertThat(resumedAt)
+        .as("first step of the replacement (old one reported %d)", killedAt)
         .isGreaterThanOrEqualTo(killedAt / 5 * 5 + 1);
     assertThat((resumedAt - 1) % 5).as("resumed right after a checkpoint").isZero();
     assertThat(after.get(after.size() - 1).getStep()).isEqualTo(totalSteps);
@@ -318,12 +440,22 @@ class MeshStackTest {
   @Order(5)
   void aRestartedGatewayKeepsEveryJobAndFinishesTheOneInFlight() throws Exception {
     List<JobStatus> finished = client.list();
-    // 480 steps: training outlasts the gateway's restart, so outcomes arrive while it is down or rebuilding.
-    JobStatus inFlight = client.submit(tiny("uniform", 60, 4).setStrategy(StrategySpec.newBuilder().setKind("uniform").setDensity(0.5))
-        .build());
-    JobStatus training = await(s -> s.getState() == JobState.JOB_STATE_TRAINING && s.hasProgress(), "training progress",
-        Duration.ofMinutes(2), () -> client.get(inFlight.getJobId()));
-    assertThat(training.getProgress().getStep()).as("step when the gateway is killed").isLessThan(60 * 8);
+    // 480 steps: training outlasts the gateway's restart, so outcomes arrive while it is down or
+    // rebuilding.
+    JobStatus inFlight =
+        client.submit(
+            tiny("uniform", 60, 4)
+                .setStrategy(StrategySpec.newBuilder().setKind("uniform").setDensity(0.5))
+                .build());
+    JobStatus training =
+        await(
+            s -> s.getState() == JobState.JOB_STATE_TRAINING && s.hasProgress(),
+            "training progress",
+            Duration.ofMinutes(2),
+            () -> client.get(inFlight.getJobId()));
+    assertThat(training.getProgress().getStep())
+        .as("step when the gateway is killed")
+        .isLessThan(60 * 8);
     stack.stop(StackService.GATEWAY, true);
     stack.start(StackService.GATEWAY, System.out);
     for (JobStatus f : finished) {
@@ -332,24 +464,36 @@ class MeshStackTest {
       assertThat(now.getTrialsList()).isEqualTo(f.getTrialsList());
       assertThat(now.getExportsList()).isEqualTo(f.getExportsList());
     }
-    JobStatus end = await(s -> JobMachine.isTerminal(s.getState()), "the in-flight job to end", Duration.ofMinutes(3),
-        () -> client.get(inFlight.getJobId()));
+    JobStatus end =
+        await(
+            s -> JobMachine.isTerminal(s.getState()),
+            "the in-flight job to end",
+            Duration.ofMinutes(3),
+            () -> client.get(inFlight.getJobId()));
     assertThat(end.getState()).as(end.getReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
   }
 
   @Test
   @Order(6)
   void aCancelledJobStopsTraining() throws Exception {
-    JobStatus submitted = client.submit(tiny("dense", 200, 4).build()); // 1,600 steps: the cancel lands mid-training
-    await(s -> s.hasProgress() && s.getProgress().getStep() >= 3, "training progress", Duration.ofMinutes(2),
+    JobStatus submitted =
+        client.submit(tiny("dense", 200, 4).build()); // 1,600 steps: the cancel lands mid-training
+    await(
+        s -> s.hasProgress() && s.getProgress().getStep() >= 3,
+        "training progress",
+        Duration.ofMinutes(2),
         () -> client.get(submitted.getJobId()));
-    assertThat(client.cancel(submitted.getJobId()).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+    assertThat(client.cancel(submitted.getJobId()).getState())
+        .isEqualTo(JobState.JOB_STATE_CANCELLED);
     Thread.sleep(3000);
     JobStatus later = client.get(submitted.getJobId());
     assertThat(later.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
-    assertThat(stack.tail(StackService.TRAINER, 30)).contains("job=" + submitted.getJobId() + " trial=0 stage=train: failed: cancelled");
+    assertThat(stack.tail(StackService.TRAINER, 30))
+        .contains("job=" + submitted.getJobId() + " trial=0 stage=train: failed: cancelled");
     assertThatThrownBy(() -> client.get("no-such-job"))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
   @Test
@@ -357,20 +501,42 @@ class MeshStackTest {
   void aPythonGrpcClientSubmitsAndWatchesAJob() throws Exception {
     Path root = Path.of(System.getProperty("plora.root", "../..")).toAbsolutePath().normalize();
     Path stubs = Files.createDirectories(home.resolve("python"));
-    List<String> protos = List.of("plora/v1/job.proto", "plora/v1/task.proto", "plora/v1/service.proto");
+    List<String> protos =
+        List.of("plora/v1/job.proto", "plora/v1/task.proto", "plora/v1/service.proto");
     String python = python(root);
-    List<String> gen = new ArrayList<>(List.of(python, "-m", "grpc_tools.protoc", "-I", root.resolve("proto/src/main/proto").toString(),
-        "--python_out=" + stubs, "--grpc_python_out=" + stubs));
+    List<String> gen =
+        new ArrayList<>(
+            List.of(
+                python,
+                "-m",
+                "grpc_tools.protoc",
+                "-I",
+                root.resolve("proto/src/main/proto").toString(),
+                "--python_out=" + stubs,
+                "--grpc_python_out=" + stubs));
     gen.addAll(protos);
     assertThat(run(gen, Map.of())).as("protoc").startsWith("0\n");
     String spec = ProtoJson.print(tiny("partial-lora", 2, 8).build());
-    String out = run(List.of(python, root.resolve("services/stack-tests/src/test/python/submit_and_watch.py").toString(),
-        stack.grpcTarget(), spec), Map.of("PYTHONPATH", stubs.toString()));
-    assertThat(out).startsWith("0\n").contains("submitted ").contains("progress trial 0 step 8/8")
-        .contains("status JOB_STATE_SUCCEEDED").contains("export onnx-merged jobs/");
+    String out =
+        run(
+            List.of(
+                python,
+                root.resolve("services/stack-tests/src/test/python/submit_and_watch.py").toString(),
+                stack.grpcTarget(),
+                spec),
+            Map.of("PYTHONPATH", stubs.toString()));
+    assertThat(out)
+        .startsWith("0\n")
+        .contains("submitted ")
+        .contains("progress trial 0 step 8/8")
+        .contains("status JOB_STATE_SUCCEEDED")
+        .contains("export onnx-merged jobs/");
   }
 
-  /** The project's virtual environment (grpcio and a protoc that knows proto3 optional), else the system's. */
+  /**
+   * The project's virtual environment (grpcio and a protoc that knows proto3 optional), else the
+   * system's.
+   */
   private static String python(Path root) {
     Path venv = root.resolve(".venv/bin/python");
     return Files.isExecutable(venv) ? venv.toString() : "/usr/bin/python3";

@@ -5,8 +5,8 @@ import dev.plora.engine.onnx.Attributes;
 import dev.plora.engine.onnx.proto.NodeProto;
 
 /**
- * What a kernel knows about the node it runs: the node itself, its attributes, the opset of the model
- * and the manager new arrays are created in.
+ * What a kernel knows about the node it runs: the node itself, its attributes, the opset of the
+ * model and the manager new arrays are created in.
  */
 public record OpContext(NodeProto node, Attributes attributes, int opset, NDManager manager) {
 
@@ -20,7 +20,9 @@ public record OpContext(NodeProto node, Attributes attributes, int opset, NDMana
     return node.getOutputCount();
   }
 
-  /** Whether output {@code i} is declared and named (ONNX marks an omitted optional output with ""). */
+  /**
+   * Whether output {@code i} is declared and named (ONNX marks an omitted optional output with "").
+   */
   public boolean wantsOutput(int i) {
     return i < node.getOutputCount() && !node.getOutput(i).isEmpty();
   }

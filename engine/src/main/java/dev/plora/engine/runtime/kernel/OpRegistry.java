@@ -9,8 +9,8 @@ import java.util.TreeSet;
 
 /**
  * The explicit table of executable operators, keyed by op type, each with the first opset it is
- * supported from. Kernels handle the opset-dependent signatures themselves. The standard table is built in
- * one place, {@code runtime.ops.StandardOps}.
+ * supported from. Kernels handle the opset-dependent signatures themselves. The standard table is
+ * built in one place, {@code runtime.ops.StandardOps}.
  */
 public final class OpRegistry {
   private record Entry(int sinceOpset, OpKernel kernel) {}
@@ -30,7 +30,8 @@ public final class OpRegistry {
     Entry e = entries.get(node.getOpType());
     boolean defaultDomain = domain.isEmpty() || domain.equals("ai.onnx");
     if (e == null || !defaultDomain || opset < e.sinceOpset) {
-      throw new UnsupportedOpException(node.getOpType(), domain, node.getName(), opset, supported());
+      throw new UnsupportedOpException(
+          node.getOpType(), domain, node.getName(), opset, supported());
     }
     return e.kernel;
   }

@@ -6,8 +6,9 @@ import dev.plora.engine.runtime.kernel.OpKernel;
 import java.util.function.BinaryOperator;
 
 /**
- * An elementwise op of two inputs with numpy broadcasting, e.g. {@code Add}. Broadcast-compatibility
- * is checked first so a mismatch names the node rather than failing inside PyTorch.
+ * An elementwise op of two inputs with numpy broadcasting, e.g. {@code Add}.
+ * Broadcast-compatibility is checked first so a mismatch names the node rather than failing inside
+ * PyTorch.
  */
 final class Binary implements OpKernel {
   private final BinaryOperator<NDArray> f;

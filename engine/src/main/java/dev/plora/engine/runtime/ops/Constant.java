@@ -2,13 +2,16 @@ package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.plora.engine.base.OwnedArrays;
 import dev.plora.engine.onnx.Attributes;
 import dev.plora.engine.onnx.TensorCodec;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
-import dev.plora.engine.base.OwnedArrays;
 
-/** {@code Constant}: from {@code value} (a tensor) or the scalar/list forms {@code value_float(s)}, {@code value_int(s)}. */
+/**
+ * {@code Constant}: from {@code value} (a tensor) or the scalar/list forms {@code value_float(s)},
+ * {@code value_int(s)}.
+ */
 final class Constant implements OpKernel {
   @Override
   public NDArray[] run(OpContext ctx, NDArray[] in) {

@@ -8,7 +8,10 @@ import dev.plora.engine.onnx.proto.TensorProto;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 
-/** {@code ConstantOfShape}: a tensor of the given shape filled with {@code value} (float32 0 by default). */
+/**
+ * {@code ConstantOfShape}: a tensor of the given shape filled with {@code value} (float32 0 by
+ * default).
+ */
 final class ConstantOfShape implements OpKernel {
   @Override
   public NDArray[] run(OpContext ctx, NDArray[] in) {

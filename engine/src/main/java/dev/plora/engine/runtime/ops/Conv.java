@@ -9,9 +9,9 @@ import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
- * 2-D {@code Conv} ({@code X [N, C, H, W]}, {@code W [M, C/group, kH, kW]}, optional {@code B [M]}),
- * as vision transformers use it for patch embeddings. Supports strides, dilations, groups, explicit
- * (also asymmetric) pads and {@code auto_pad} NOTSET, VALID, SAME_UPPER, SAME_LOWER.
+ * 2-D {@code Conv} ({@code X [N, C, H, W]}, {@code W [M, C/group, kH, kW]}, optional {@code B
+ * [M]}), as vision transformers use it for patch embeddings. Supports strides, dilations, groups,
+ * explicit (also asymmetric) pads and {@code auto_pad} NOTSET, VALID, SAME_UPPER, SAME_LOWER.
  */
 final class Conv implements OpKernel {
   @Override
@@ -19,7 +19,11 @@ final class Conv implements OpKernel {
     NDArray x = in[0];
     NDArray w = in[1];
     if (x.getShape().dimension() != 4 || w.getShape().dimension() != 4) {
-      throw ctx.error("only 2-D convolution is supported, got input " + x.getShape() + " and weight " + w.getShape());
+      throw ctx.error(
+          "only 2-D convolution is supported, got input "
+              + x.getShape()
+              + " and weight "
+              + w.getShape());
     }
     Attributes a = ctx.attributes();
     long[] strides = orDefault(a.getInts("strides"), 1);
@@ -35,7 +39,8 @@ final class Conv implements OpKernel {
       for (int i = 0; i < 2; i++) {
         long inDim = x.getShape().get(2 + i);
         long outDim = (inDim + strides[i] - 1) / strides[i];
-        long total = Math.max(0, (outDim - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - inDim);
+        long total =
+            Math.max(0, (outDim - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - inDim);
         long small = total / 2;
         pads[i] = autoPad.equals("SAME_UPPER") ? small : total - small;
         pads[i + 2] = total - pads[i];
@@ -50,9 +55,14 @@ final class Conv implements OpKernel {
       long after = pads[i + 2] - sym[i];
       x = padAxis(ctx, x, 2 + i, before, after);
     }
-    NDArray bias = in.length > 2 && in[2] != null ? in[2] : ctx.manager().zeros(new Shape(w.getShape().get(0)), w.getDataType());
-    NDList out = x.getNDArrayInternal().convolution(x, w, bias,
-        new Shape(strides), new Shape(sym), new Shape(dilations), (int) group);
+    NDArray bias =
+        in.length > 2 && in[2] != null
+            ? in[2]
+            : ctx.manager().zeros(new Shape(w.getShape().get(0)), w.getDataType());
+    NDList out =
+        x.getNDArrayInternal()
+            .convolution(
+                x, w, bias, new Shape(strides), new Shape(sym), new Shape(dilations), (int) group);
     return new NDArray[] {out.singletonOrThrow()};
   }
 

@@ -5,7 +5,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 
-/** {@code Expand}: broadcasts the input against the given shape (in both directions, as numpy does). */
+/**
+ * {@code Expand}: broadcasts the input against the given shape (in both directions, as numpy does).
+ */
 final class Expand implements OpKernel {
   @Override
   public NDArray[] run(OpContext ctx, NDArray[] in) {

@@ -5,7 +5,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 
-/** {@code Flatten}: to 2-D {@code [prod(dims[:axis]), prod(dims[axis:])]}, axis 1 by default, may equal the rank. */
+/**
+ * {@code Flatten}: to 2-D {@code [prod(dims[:axis]), prod(dims[axis:])]}, axis 1 by default, may
+ * equal the rank.
+ */
 final class Flatten implements OpKernel {
   @Override
   public NDArray[] run(OpContext ctx, NDArray[] in) {

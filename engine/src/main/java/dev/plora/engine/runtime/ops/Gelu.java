@@ -7,8 +7,8 @@ import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
- * {@code Gelu} (opset 20): {@code 0.5·x·(1 + erf(x/√2))}, or with {@code approximate="tanh"}
- * {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}.
+ * {@code Gelu} (opset 20): {@code 0.5·x·(1 + erf(x/√2))}, or with {@code approximate="tanh"} {@code
+ * 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}.
  */
 final class Gelu implements OpKernel {
   @Override
@@ -21,7 +21,10 @@ final class Gelu implements OpKernel {
         inner = x.div(scalar(x, Math.sqrt(2.0))).erf();
         break;
       case "tanh":
-        inner = x.add(x.mul(x).mul(x).mul(scalar(x, 0.044715))).mul(scalar(x, Math.sqrt(2.0 / Math.PI))).tanh();
+        inner =
+            x.add(x.mul(x).mul(x).mul(scalar(x, 0.044715)))
+                .mul(scalar(x, Math.sqrt(2.0 / Math.PI)))
+                .tanh();
         break;
       default:
         throw ctx.error("approximate must be \"none\" or \"tanh\", got \"" + approximate + "\"");

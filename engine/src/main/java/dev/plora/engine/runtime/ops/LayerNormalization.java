@@ -7,8 +7,8 @@ import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
- * {@code LayerNormalization} (opset 17) over the axes {@code [axis, rank)}:
- * {@code (x - mean) / sqrt(var + epsilon) · Scale + B}, with the optional Mean and InvStdDev outputs.
+ * {@code LayerNormalization} (opset 17) over the axes {@code [axis, rank)}: {@code (x - mean) /
+ * sqrt(var + epsilon) · Scale + B}, with the optional Mean and InvStdDev outputs.
  */
 final class LayerNormalization implements OpKernel {
   @Override

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 
-/** {@code Pow}: the exponent may have another type than the base (ONNX T1/T2); it takes the base's. */
+/**
+ * {@code Pow}: the exponent may have another type than the base (ONNX T1/T2); it takes the base's.
+ */
 final class Pow implements OpKernel {
   @Override
   public NDArray[] run(OpContext ctx, NDArray[] in) {

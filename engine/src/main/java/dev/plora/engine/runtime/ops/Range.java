@@ -3,11 +3,14 @@ package dev.plora.engine.runtime.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.plora.engine.base.OwnedArrays;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
-import dev.plora.engine.base.OwnedArrays;
 
-/** {@code Range}: {@code max(ceil((limit - start) / delta), 0)} values from start by delta, in the input type. */
+/**
+ * {@code Range}: {@code max(ceil((limit - start) / delta), 0)} values from start by delta, in the
+ * input type.
+ */
 final class Range implements OpKernel {
   @Override
   public NDArray[] run(OpContext ctx, NDArray[] in) {
@@ -23,6 +26,8 @@ final class Range implements OpKernel {
     for (int i = 0; i < n; i++) {
       v[i] = start + i * delta;
     }
-    return new NDArray[] {OwnedArrays.own(ctx.manager().create(v, new Shape(n))).toType(type, false)};
+    return new NDArray[] {
+      OwnedArrays.own(ctx.manager().create(v, new Shape(n))).toType(type, false)
+    };
   }
 }

@@ -9,11 +9,15 @@ import java.util.Arrays;
 
 /**
  * {@code ReduceSum}, {@code ReduceMean}, {@code ReduceMax}: axes from the attribute, or from the
- * second input once the op's opset moved them there (13 for ReduceSum, 18 for the others).
- * {@code keepdims} defaults to 1; with no axes every axis is reduced unless {@code noop_with_empty_axes}.
+ * second input once the op's opset moved them there (13 for ReduceSum, 18 for the others). {@code
+ * keepdims} defaults to 1; with no axes every axis is reduced unless {@code noop_with_empty_axes}.
  */
 final class Reduce implements OpKernel {
-  enum Kind { SUM, MEAN, MAX }
+  enum Kind {
+    SUM,
+    MEAN,
+    MAX
+  }
 
   private final Kind kind;
   private final int axesInputSince;
@@ -49,7 +53,8 @@ final class Reduce implements OpKernel {
       case SUM:
         return new NDArray[] {x.sum(ax, keep)};
       case MEAN:
-        // DJL's PyTorch mean takes one axis; a sum over all of them divided by the count is the same.
+        // DJL's PyTorch mean takes one axis; a sum over all of them divided by the count is the
+        // same.
         NDArray sum = x.sum(ax, keep);
         return new NDArray[] {sum.div(scalar(sum, count))};
       default:

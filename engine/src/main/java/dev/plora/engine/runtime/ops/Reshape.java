@@ -24,7 +24,8 @@ final class Reshape implements OpKernel {
     for (int i = 0; i < out.length; i++) {
       if (out[i] == 0 && !allowZero) {
         if (i >= input.dimension()) {
-          throw ctx.error("shape entry " + i + " is 0 (copy) but the input " + input + " has no dim " + i);
+          throw ctx.error(
+              "shape entry " + i + " is 0 (copy) but the input " + input + " has no dim " + i);
         }
         out[i] = input.get(i);
       }

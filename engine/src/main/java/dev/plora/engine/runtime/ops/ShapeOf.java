@@ -1,12 +1,15 @@
 package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
+import dev.plora.engine.base.OwnedArrays;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
-import dev.plora.engine.base.OwnedArrays;
 import java.util.Arrays;
 
-/** {@code Shape}: the input's dims as int64, with the {@code start}/{@code end} attributes of opset 15. */
+/**
+ * {@code Shape}: the input's dims as int64, with the {@code start}/{@code end} attributes of opset
+ * 15.
+ */
 final class ShapeOf implements OpKernel {
   @Override
   public NDArray[] run(OpContext ctx, NDArray[] in) {

@@ -2,9 +2,9 @@ package dev.plora.engine.runtime.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import dev.plora.engine.base.OwnedArrays;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
-import dev.plora.engine.base.OwnedArrays;
 
 /**
  * {@code Slice}: starts/ends/axes as attributes before opset 10, then starts/ends/axes/steps as

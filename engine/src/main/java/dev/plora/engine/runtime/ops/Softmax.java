@@ -6,8 +6,9 @@ import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
- * {@code Softmax}. From opset 13 it normalises along {@code axis} (default -1); before, the input is
- * viewed as 2-D {@code [prod(dims[:axis]), prod(dims[axis:])]} (default axis 1) and normalised per row.
+ * {@code Softmax}. From opset 13 it normalises along {@code axis} (default -1); before, the input
+ * is viewed as 2-D {@code [prod(dims[:axis]), prod(dims[axis:])]} (default axis 1) and normalised
+ * per row.
  */
 final class Softmax implements OpKernel {
   @Override

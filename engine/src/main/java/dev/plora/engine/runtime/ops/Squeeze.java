@@ -22,7 +22,8 @@ final class Squeeze implements OpKernel {
       for (long a : axes) {
         int ax = Values.axis(ctx, a, shape.dimension());
         if (shape.get(ax) != 1) {
-          throw ctx.error("cannot squeeze axis " + a + " of shape " + shape + ": its size is not 1");
+          throw ctx.error(
+              "cannot squeeze axis " + a + " of shape " + shape + ": its size is not 1");
         }
         drop[ax] = true;
       }
@@ -33,6 +34,8 @@ final class Squeeze implements OpKernel {
         kept.add(shape.get(i));
       }
     }
-    return new NDArray[] {in[0].reshape(new Shape(kept.stream().mapToLong(Long::longValue).toArray()))};
+    return new NDArray[] {
+      in[0].reshape(new Shape(kept.stream().mapToLong(Long::longValue).toArray()))
+    };
   }
 }

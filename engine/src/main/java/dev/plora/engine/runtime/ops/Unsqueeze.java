@@ -5,7 +5,10 @@ import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 import java.util.Arrays;
 
-/** {@code Unsqueeze}: axes are an attribute before opset 13 and an input from 13; negative axes count from the output rank. */
+/**
+ * {@code Unsqueeze}: axes are an attribute before opset 13 and an input from 13; negative axes
+ * count from the output rank.
+ */
 final class Unsqueeze implements OpKernel {
   @Override
   public NDArray[] run(OpContext ctx, NDArray[] in) {

@@ -40,8 +40,9 @@ final class Values {
   }
 
   /**
-   * The axes of an op whose axes moved from an attribute to an input at {@code inputSince}: read from
-   * input {@code index} at that opset and later, else from the "axes" attribute. Null when absent.
+   * The axes of an op whose axes moved from an attribute to an input at {@code inputSince}: read
+   * from input {@code index} at that opset and later, else from the "axes" attribute. Null when
+   * absent.
    */
   static long[] axesArgument(OpContext ctx, NDArray[] inputs, int index, int inputSince) {
     if (ctx.opset() >= inputSince) {

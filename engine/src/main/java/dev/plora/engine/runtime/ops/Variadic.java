@@ -5,7 +5,10 @@ import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpKernel;
 import java.util.function.BinaryOperator;
 
-/** An elementwise op over one or more broadcast inputs folded pairwise, e.g. {@code Max}, {@code Min}. */
+/**
+ * An elementwise op over one or more broadcast inputs folded pairwise, e.g. {@code Max}, {@code
+ * Min}.
+ */
 final class Variadic implements OpKernel {
   private final BinaryOperator<NDArray> f;
 

@@ -1,6 +1,8 @@
 package dev.plora.services.gateway;
 
 import com.google.protobuf.ByteString;
+import dev.plora.jobs.ArtifactStore;
+import dev.plora.jobs.InvalidSpecException;
 import dev.plora.proto.v1.ArtifactInfo;
 import dev.plora.proto.v1.ArtifactServiceGrpc;
 import dev.plora.proto.v1.DownloadChunk;
@@ -8,8 +10,6 @@ import dev.plora.proto.v1.DownloadRequest;
 import dev.plora.proto.v1.ListArtifactsRequest;
 import dev.plora.proto.v1.ListArtifactsResponse;
 import dev.plora.proto.v1.UploadChunk;
-import dev.plora.jobs.ArtifactStore;
-import dev.plora.jobs.InvalidSpecException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -27,9 +27,10 @@ import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /**
- * {@code plora.v1.ArtifactService}: files in and out of the artifact store. An upload becomes visible
- * only when its stream completes (written to a temporary file, then renamed), so a broken upload
- * leaves nothing half-written. The {@code jobs/} tree belongs to the mesh and cannot be uploaded into.
+ * {@code plora.v1.ArtifactService}: files in and out of the artifact store. An upload becomes
+ * visible only when its stream completes (written to a temporary file, then renamed), so a broken
+ * upload leaves nothing half-written. The {@code jobs/} tree belongs to the mesh and cannot be
+ * uploaded into.
  */
 @GrpcService
 public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImplBase {
@@ -57,7 +58,8 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
           if (target == null) {
             String path = chunk.getPath();
             if (path.startsWith("jobs/") || path.equals("jobs")) {
-              throw new InvalidSpecException("path", "'" + path + "' is inside jobs/, which only the mesh writes");
+              throw new InvalidSpecException(
+                  "path", "'" + path + "' is inside jobs/, which only the mesh writes");
             }
             target = store.relative(path, "path");
             Files.createDirectories(target.getParent());
@@ -86,19 +88,29 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
           return;
         }
         if (target == null) {
-          response.onError(Status.INVALID_ARGUMENT.withDescription("empty upload: the first chunk must carry the path")
-              .asRuntimeException());
+          response.onError(
+              Status.INVALID_ARGUMENT
+                  .withDescription("empty upload: the first chunk must carry the path")
+                  .asRuntimeException());
           return;
         }
         try {
           out.close();
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-          response.onNext(ArtifactInfo.newBuilder().setPath(store.uriOf(target)).setBytes(bytes)
-              .setSha256(HexFormat.of().formatHex(sha.digest())).build());
+          Files.move(
+              tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          response.onNext(
+              ArtifactInfo.newBuilder()
+                  .setPath(store.uriOf(target))
+                  .setBytes(bytes)
+                  .setSha256(HexFormat.of().formatHex(sha.digest()))
+                  .build());
           response.onCompleted();
         } catch (IOException e) {
           cleanUp();
-          response.onError(Status.INTERNAL.withDescription("cannot store " + target + ": " + e.getMessage()).asRuntimeException());
+          response.onError(
+              Status.INTERNAL
+                  .withDescription("cannot store " + target + ": " + e.getMessage())
+                  .asRuntimeException());
         }
       }
 
@@ -130,12 +142,15 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
     try {
       p = store.relative(request.getPath(), "path");
     } catch (InvalidSpecException e) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      response.onError(
+          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
     if (!Files.isRegularFile(p)) {
-      response.onError(Status.NOT_FOUND.withDescription("no file '" + request.getPath() + "' in the artifact store")
-          .asRuntimeException());
+      response.onError(
+          Status.NOT_FOUND
+              .withDescription("no file '" + request.getPath() + "' in the artifact store")
+              .asRuntimeException());
       return;
     }
     try (InputStream in = Files.newInputStream(p)) {
@@ -146,7 +161,10 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
       }
       response.onCompleted();
     } catch (IOException e) {
-      response.onError(Status.INTERNAL.withDescription("cannot read " + p + ": " + e.getMessage()).asRuntimeException());
+      response.onError(
+          Status.INTERNAL
+              .withDescription("cannot read " + p + ": " + e.getMessage())
+              .asRuntimeException());
     }
   }
 
@@ -155,23 +173,36 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
   public void list(ListArtifactsRequest request, StreamObserver<ListArtifactsResponse> response) {
     Path dir;
     try {
-      dir = request.getPrefix().isEmpty() ? store.root() : store.relative(request.getPrefix(), "prefix");
+      dir =
+          request.getPrefix().isEmpty()
+              ? store.root()
+              : store.relative(request.getPrefix(), "prefix");
     } catch (InvalidSpecException e) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      response.onError(
+          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
       return;
     }
     ListArtifactsResponse.Builder b = ListArtifactsResponse.newBuilder();
     if (Files.isDirectory(dir)) {
       try (Stream<Path> files = Files.walk(dir)) {
-        files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).sorted().forEach(f -> {
-          try {
-            b.addArtifacts(ArtifactInfo.newBuilder().setPath(store.uriOf(f)).setBytes(Files.size(f)));
-          } catch (IOException ignored) {
-            // deleted while listing
-          }
-        });
+        files
+            .filter(Files::isRegularFile)
+            .filter(f -> !f.getFileName().toString().startsWith("."))
+            .sorted()
+            .forEach(
+                f -> {
+                  try {
+                    b.addArtifacts(
+                        ArtifactInfo.newBuilder().setPath(store.uriOf(f)).setBytes(Files.size(f)));
+                  } catch (IOException ignored) {
+                    // deleted while listing
+                  }
+                });
       } catch (IOException e) {
-        response.onError(Status.INTERNAL.withDescription("cannot list " + dir + ": " + e.getMessage()).asRuntimeException());
+        response.onError(
+            Status.INTERNAL
+                .withDescription("cannot list " + dir + ": " + e.getMessage())
+                .asRuntimeException());
         return;
       }
     }

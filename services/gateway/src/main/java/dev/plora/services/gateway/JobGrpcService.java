@@ -1,5 +1,6 @@
 package dev.plora.services.gateway;
 
+import dev.plora.jobs.InvalidSpecException;
 import dev.plora.proto.v1.GetJobRequest;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobServiceGrpc;
@@ -7,7 +8,6 @@ import dev.plora.proto.v1.JobStatus;
 import dev.plora.proto.v1.ListJobsRequest;
 import dev.plora.proto.v1.ListJobsResponse;
 import dev.plora.proto.v1.SubmitJobRequest;
-import dev.plora.jobs.InvalidSpecException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -28,7 +28,8 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
       response.onNext(s);
       response.onCompleted();
     } catch (InvalidSpecException e) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      response.onError(
+          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
     } catch (RuntimeException e) {
       response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
     }
@@ -43,7 +44,8 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Override
   @Blocking
   public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
-    response.onNext(ListJobsResponse.newBuilder().addAllJobs(jobs.list(request.getStatesList())).build());
+    response.onNext(
+        ListJobsResponse.newBuilder().addAllJobs(jobs.list(request.getStatesList())).build());
     response.onCompleted();
   }
 
@@ -63,11 +65,14 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
     reply(jobs.cancel(request.getJobId()), request.getJobId(), response);
   }
 
-  private static void reply(Optional<JobStatus> job, String id, StreamObserver<JobStatus> response) {
-    job.ifPresentOrElse(s -> {
-      response.onNext(s);
-      response.onCompleted();
-    }, () -> response.onError(notFound(id)));
+  private static void reply(
+      Optional<JobStatus> job, String id, StreamObserver<JobStatus> response) {
+    job.ifPresentOrElse(
+        s -> {
+          response.onNext(s);
+          response.onCompleted();
+        },
+        () -> response.onError(notFound(id)));
   }
 
   private static RuntimeException notFound(String id) {

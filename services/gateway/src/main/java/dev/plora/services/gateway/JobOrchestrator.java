@@ -1,5 +1,10 @@
 package dev.plora.services.gateway;
 
+import dev.plora.jobs.ArtifactStore;
+import dev.plora.jobs.CodecWarmUp;
+import dev.plora.jobs.InvalidSpecException;
+import dev.plora.jobs.JobMachine;
+import dev.plora.jobs.JobSpecs;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.JobState;
@@ -7,11 +12,6 @@ import dev.plora.proto.v1.JobStatus;
 import dev.plora.proto.v1.Outcome;
 import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Task;
-import dev.plora.jobs.ArtifactStore;
-import dev.plora.jobs.CodecWarmUp;
-import dev.plora.jobs.InvalidSpecException;
-import dev.plora.jobs.JobMachine;
-import dev.plora.jobs.JobSpecs;
 import dev.plora.services.support.Topics;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -49,9 +49,15 @@ public class JobOrchestrator {
   @Inject TaskPublisher publisher;
   @Inject ArtifactStore store;
   @Inject MeterRegistry metrics;
-  @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap;
-  @ConfigProperty(name = "mp.messaging.outgoing.state.topic") String stateTopic;
-  @ConfigProperty(name = "plora.topics.replication", defaultValue = "1") short replication;
+
+  @ConfigProperty(name = "kafka.bootstrap.servers")
+  String bootstrap;
+
+  @ConfigProperty(name = "mp.messaging.outgoing.state.topic")
+  String stateTopic;
+
+  @ConfigProperty(name = "plora.topics.replication", defaultValue = "1")
+  short replication;
 
   private final Map<String, JobStatus> jobs = new ConcurrentHashMap<>();
   private final Map<String, List<StreamObserver<JobEvent>>> watchers = new ConcurrentHashMap<>();
@@ -87,7 +93,8 @@ public class JobOrchestrator {
   private void awaitRestore() {
     try {
       if (!restored.await(5, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("the gateway has not restored its job state from Kafka yet");
+        throw new IllegalStateException(
+            "the gateway has not restored its job state from Kafka yet");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -116,11 +123,16 @@ public class JobOrchestrator {
     JobMachine.Step step = JobMachine.start(id, full, System.currentTimeMillis());
     commit(step);
     metrics.counter("plora.jobs.submitted").increment();
-    LOG.infof("job=%s submitted: %s, %d trial(s)", id, full.getStrategy().getKind(), step.status().getTrialsCount());
+    LOG.infof(
+        "job=%s submitted: %s, %d trial(s)",
+        id, full.getStrategy().getKind(), step.status().getTrialsCount());
     return step.status();
   }
 
-  /** A Kafka submission that failed validation is recorded as a failed job, so the submitter can read why. */
+  /**
+   * A Kafka submission that failed validation is recorded as a failed job, so the submitter can
+   * read why.
+   */
   public synchronized JobStatus reject(JobSpec spec, String jobId, InvalidSpecException e) {
     awaitRestore();
     Optional<JobStatus> existing = find(spec.getClientJobId(), jobId);
@@ -143,7 +155,9 @@ public class JobOrchestrator {
     }
     JobMachine.Step step = JobMachine.apply(s, o, System.currentTimeMillis());
     if (!step.changed()) {
-      LOG.debugf("job=%s trial=%d: duplicate or late %s outcome ignored", o.getJobId(), o.getTrial(), o.getStage());
+      LOG.debugf(
+          "job=%s trial=%d: duplicate or late %s outcome ignored",
+          o.getJobId(), o.getTrial(), o.getStage());
       return;
     }
     commit(step);
@@ -160,7 +174,14 @@ public class JobOrchestrator {
       return;
     }
     jobs.computeIfPresent(p.getJobId(), (k, v) -> v.toBuilder().setProgress(p).build());
-    notify(p.getJobId(), JobEvent.newBuilder().setJobId(p.getJobId()).setTimeMs(p.getTimeMs()).setProgress(p).build(), false);
+    notify(
+        p.getJobId(),
+        JobEvent.newBuilder()
+            .setJobId(p.getJobId())
+            .setTimeMs(p.getTimeMs())
+            .setProgress(p)
+            .build(),
+        false);
   }
 
   public synchronized Optional<JobStatus> cancel(String jobId) {
@@ -185,8 +206,10 @@ public class JobOrchestrator {
 
   public List<JobStatus> list(Collection<JobState> states) {
     awaitRestore();
-    return jobs.values().stream().filter(s -> states.isEmpty() || states.contains(s.getState()))
-        .sorted(Comparator.comparingLong(JobStatus::getCreatedMs)).toList();
+    return jobs.values().stream()
+        .filter(s -> states.isEmpty() || states.contains(s.getState()))
+        .sorted(Comparator.comparingLong(JobStatus::getCreatedMs))
+        .toList();
   }
 
   /** Streams the job's status now, then every change and progress report until it ends. */
@@ -194,13 +217,19 @@ public class JobOrchestrator {
     awaitRestore();
     synchronized (this) { // no transition can slip between the first event and the registration
       JobStatus s = Optional.ofNullable(jobs.get(jobId)).orElseThrow();
-      JobEvent now = JobEvent.newBuilder().setJobId(jobId).setTimeMs(System.currentTimeMillis()).setStatus(s).build();
+      JobEvent now =
+          JobEvent.newBuilder()
+              .setJobId(jobId)
+              .setTimeMs(System.currentTimeMillis())
+              .setStatus(s)
+              .build();
       if (JobMachine.isTerminal(s.getState())) {
         observer.onNext(now);
         observer.onCompleted();
         return;
       }
-      List<StreamObserver<JobEvent>> list = watchers.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>());
+      List<StreamObserver<JobEvent>> list =
+          watchers.computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>());
       if (observer instanceof ServerCallStreamObserver<JobEvent> server) {
         server.setOnCancelHandler(() -> list.remove(observer));
       }
@@ -216,7 +245,13 @@ public class JobOrchestrator {
     JobStatus s = step.status();
     publisher.state(s);
     jobs.put(s.getJobId(), s);
-    notify(s.getJobId(), JobEvent.newBuilder().setJobId(s.getJobId()).setTimeMs(s.getUpdatedMs()).setStatus(s).build(),
+    notify(
+        s.getJobId(),
+        JobEvent.newBuilder()
+            .setJobId(s.getJobId())
+            .setTimeMs(s.getUpdatedMs())
+            .setStatus(s)
+            .build(),
         JobMachine.isTerminal(s.getState()));
   }
 
@@ -249,7 +284,9 @@ public class JobOrchestrator {
     if (clientJobId.isEmpty()) {
       return Optional.empty();
     }
-    return jobs.values().stream().filter(s -> s.getSpec().getClientJobId().equals(clientJobId)).findFirst();
+    return jobs.values().stream()
+        .filter(s -> s.getSpec().getClientJobId().equals(clientJobId))
+        .findFirst();
   }
 
   private static String newId() {

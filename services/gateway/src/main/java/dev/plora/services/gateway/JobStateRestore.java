@@ -1,7 +1,7 @@
 package dev.plora.services.gateway;
 
-import dev.plora.proto.v1.JobStatus;
 import dev.plora.jobs.ProtoJson;
+import dev.plora.proto.v1.JobStatus;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +14,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-/** Reads the compacted state topic from the beginning to its end: the job table as the gateway last wrote it. */
+/**
+ * Reads the compacted state topic from the beginning to its end: the job table as the gateway last
+ * wrote it.
+ */
 final class JobStateRestore {
   private static final Logger LOG = Logger.getLogger(JobStateRestore.class);
 
@@ -26,8 +29,10 @@ final class JobStateRestore {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     Map<String, JobStatus> jobs = new HashMap<>();
     try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-      List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      List<TopicPartition> parts =
+          c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
@@ -41,8 +46,9 @@ final class JobStateRestore {
             JobStatus s = ProtoJson.parse(r.value(), JobStatus.newBuilder()).build();
             jobs.put(s.getJobId(), s);
           } catch (IllegalArgumentException e) {
-            LOG.errorf("skipping an unreadable job state record at %s-%d offset %d: %s", topic, r.partition(), r.offset(),
-                e.getMessage());
+            LOG.errorf(
+                "skipping an unreadable job state record at %s-%d offset %d: %s",
+                topic, r.partition(), r.offset(), e.getMessage());
           }
         }
       }

@@ -1,10 +1,10 @@
 package dev.plora.services.gateway;
 
+import dev.plora.jobs.InvalidSpecException;
+import dev.plora.jobs.ProtoJson;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.Outcome;
 import dev.plora.proto.v1.Progress;
-import dev.plora.jobs.InvalidSpecException;
-import dev.plora.jobs.ProtoJson;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,31 +12,35 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Kafka inputs of the gateway. A record that is not the expected proto3 JSON throws, and the channel's
- * failure strategy moves it to the dead-letter topic; the service keeps consuming. A submission that is
- * a JobSpec but names an unknown field, or fails validation, becomes a failed job with the reason.
+ * Kafka inputs of the gateway. A record that is not the expected proto3 JSON throws, and the
+ * channel's failure strategy moves it to the dead-letter topic; the service keeps consuming. A
+ * submission that is a JobSpec but names an unknown field, or fails validation, becomes a failed
+ * job with the reason.
  */
 @ApplicationScoped
 public class KafkaIngress {
   @Inject JobOrchestrator jobs;
 
   /**
-   * A JobSpec as JSON. Its job id is its client_job_id's job when known; otherwise the record's position
-   * ({@code kafka-P-OFFSET}), so a redelivered record finds the job it already created.
+   * A JobSpec as JSON. Its job id is its client_job_id's job when known; otherwise the record's
+   * position ({@code kafka-P-OFFSET}), so a redelivered record finds the job it already created.
    */
   @Incoming("submit")
   @Blocking
   public void onSubmit(ConsumerRecord<String, String> record) {
     if (record.value() == null) {
-      throw new IllegalArgumentException("empty record at " + record.topic() + "-" + record.partition() + "@" + record.offset());
+      throw new IllegalArgumentException(
+          "empty record at " + record.topic() + "-" + record.partition() + "@" + record.offset());
     }
     String id = "kafka-" + record.partition() + "-" + record.offset();
     JobSpec spec;
     try {
       spec = ProtoJson.parse(record.value(), JobSpec.newBuilder()).build();
     } catch (IllegalArgumentException strict) {
-      // A JobSpec with a misspelt or unknown field: record it as a failed job the submitter can find by its
-      // client_job_id. Anything that is not a JobSpec at all throws here and goes to the dead-letter topic.
+      // A JobSpec with a misspelt or unknown field: record it as a failed job the submitter can
+      // find by its
+      // client_job_id. Anything that is not a JobSpec at all throws here and goes to the
+      // dead-letter topic.
       spec = ProtoJson.parseLenient(record.value(), JobSpec.newBuilder()).build();
       jobs.reject(spec, id, new InvalidSpecException("spec", strict.getMessage()));
       return;

@@ -16,30 +16,37 @@ public final class KafkaSend {
   }
 
   /**
-   * Sends and blocks until the broker acknowledged the record, so a consumer can commit the input that
-   * caused it knowing the output is durable.
+   * Sends and blocks until the broker acknowledged the record, so a consumer can commit the input
+   * that caused it knowing the output is durable.
    */
   public static void sendAndWait(Emitter<String> emitter, String key, String json) {
     CompletableFuture<Void> acked = new CompletableFuture<>();
-    emitter.send(keyed(key, json).withAck(() -> {
-      acked.complete(null);
-      return CompletableFuture.completedFuture(null);
-    }).withNack(t -> {
-      acked.completeExceptionally(t);
-      return CompletableFuture.completedFuture(null);
-    }));
+    emitter.send(
+        keyed(key, json)
+            .withAck(
+                () -> {
+                  acked.complete(null);
+                  return CompletableFuture.completedFuture(null);
+                })
+            .withNack(
+                t -> {
+                  acked.completeExceptionally(t);
+                  return CompletableFuture.completedFuture(null);
+                }));
     try {
       acked.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while sending the record for " + key, e);
     } catch (Exception e) {
-      throw new IllegalStateException("the broker did not accept the record for " + key + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the broker did not accept the record for " + key + ": " + e.getMessage(), e);
     }
   }
 
   private static Message<String> keyed(String key, String json) {
-    return Message.of(json).addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
+    return Message.of(json)
+        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
   }
 
   private KafkaSend() {}

@@ -11,8 +11,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class StoreProducer {
   @Produces
   @ApplicationScoped
-  ArtifactStore store(@ConfigProperty(name = "plora.store.root") String root,
-      @ConfigProperty(name = "plora.store.allow-file-uris", defaultValue = "false") boolean allowFileUris) {
+  ArtifactStore store(
+      @ConfigProperty(name = "plora.store.root") String root,
+      @ConfigProperty(name = "plora.store.allow-file-uris", defaultValue = "false")
+          boolean allowFileUris) {
     return new ArtifactStore(Path.of(root), allowFileUris);
   }
 }

@@ -31,33 +31,44 @@ public final class Topics {
     return List.of(
         new NewTopic(SUBMIT, 3, replication).configs(week),
         // One record per job, latest wins: the gateway's durable job table.
-        new NewTopic(STATE, 3, replication).configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000")),
+        new NewTopic(STATE, 3, replication)
+            .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000")),
         new NewTopic(EVENTS, 3, replication).configs(week),
-        new NewTopic(PROGRESS, 3, replication).configs(Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(1)))),
+        new NewTopic(PROGRESS, 3, replication)
+            .configs(Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(1)))),
         new NewTopic(DISCOVER, 3, replication).configs(week),
         new NewTopic(TRAIN, 6, replication).configs(week),
         new NewTopic(EVALUATE, 3, replication).configs(week),
         new NewTopic(EXPORT, 3, replication).configs(week),
-        new NewTopic(DEAD_LETTER, 1, replication).configs(Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(30)))));
+        new NewTopic(DEAD_LETTER, 1, replication)
+            .configs(Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(30)))));
   }
 
   /** Creates whichever topics are missing; existing ones are left as they are. */
   public static void ensure(String bootstrapServers, short replication) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = definitions(replication).stream().filter(t -> !existing.contains(t.name())).toList();
+      List<NewTopic> missing =
+          definitions(replication).stream().filter(t -> !existing.contains(t.name())).toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics on " + bootstrapServers, e);
+      throw new IllegalStateException(
+          "interrupted while creating topics on " + bootstrapServers, e);
     } catch (ExecutionException | TimeoutException e) {
       if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
         return; // another service created them at the same time
       }
-      throw new IllegalStateException("cannot create the plora topics on " + bootstrapServers + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create the plora topics on " + bootstrapServers + ": " + e.getMessage(), e);
     }
   }
 

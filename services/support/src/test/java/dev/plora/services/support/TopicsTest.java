@@ -12,23 +12,37 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
-/** The topics the gateway creates and the ones Kubernetes declares (deploy/base/topics.yaml) must not drift apart. */
+/**
+ * The topics the gateway creates and the ones Kubernetes declares (deploy/base/topics.yaml) must
+ * not drift apart.
+ */
 class TopicsTest {
   @Test
   void theStrimziTopicsDeclareWhatTheGatewayCreates() throws Exception {
-    Path yaml = Path.of(System.getProperty("user.dir")).resolve("../../deploy/base/topics.yaml").normalize();
+    Path yaml =
+        Path.of(System.getProperty("user.dir"))
+            .resolve("../../deploy/base/topics.yaml")
+            .normalize();
     Map<String, String> declared = new TreeMap<>();
-    try (MappingIterator<JsonNode> docs = new YAMLMapper().readerFor(JsonNode.class).readValues(yaml.toFile())) {
+    try (MappingIterator<JsonNode> docs =
+        new YAMLMapper().readerFor(JsonNode.class).readValues(yaml.toFile())) {
       while (docs.hasNext()) {
         JsonNode spec = docs.next().path("spec");
         Map<String, String> config = new TreeMap<>();
-        spec.path("config").fields().forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
-        declared.put(spec.path("topicName").asText(), spec.path("partitions").asInt() + " " + config);
+        spec.path("config")
+            .fields()
+            .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+        declared.put(
+            spec.path("topicName").asText(), spec.path("partitions").asInt() + " " + config);
       }
     }
     Map<String, String> created = new TreeMap<>();
     for (NewTopic t : Topics.definitions((short) 1)) {
-      created.put(t.name(), t.numPartitions() + " " + new TreeMap<>(t.configs() == null ? new HashMap<>() : t.configs()));
+      created.put(
+          t.name(),
+          t.numPartitions()
+              + " "
+              + new TreeMap<>(t.configs() == null ? new HashMap<>() : t.configs()));
     }
     assertThat(declared).isEqualTo(created).hasSize(9);
   }
