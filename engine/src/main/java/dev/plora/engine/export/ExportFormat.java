@@ -30,6 +30,6 @@ public enum ExportFormat {
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
-                    "--format must be one of onnx-merged, peft, sparse; got '" + s + "'"));
+                    "the export format must be one of onnx-merged, peft, sparse; got '" + s + "'"));
   }
 }

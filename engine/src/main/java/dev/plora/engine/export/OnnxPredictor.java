@@ -40,7 +40,7 @@ public final class OnnxPredictor implements AutoCloseable {
             model
                 + ": not a plora merged export (no "
                 + MergedOnnx.LABELS
-                + " metadata or no 'probabilities' output); export one with plora export --format onnx-merged");
+                + " metadata or no 'probabilities' output); export it in the onnx-merged format");
       }
       this.labels = new ObjectMapper().readValue(labelJson, new TypeReference<List<String>>() {});
       this.maxLength = Integer.parseInt(meta.getOrDefault(MergedOnnx.MAX_LENGTH, "128"));

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A run's {@code metrics.json}: quality on the evaluation data and what the run cost.
  *
- * @param evaluatedOn "eval" (the --eval file) or "train" when no evaluation data was given
+ * @param evaluatedOn "eval" (the evaluation data) or "train" when no evaluation data was given
  * @param trainableParams non-zero mask entries plus head parameters
  * @param reductionVsDense fraction of dense-LoRA adapter parameters not trained
  */

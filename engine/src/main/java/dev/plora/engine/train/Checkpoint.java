@@ -98,7 +98,7 @@ public final class Checkpoint {
       throw new TrainingException(
           pointer
               + ": the checkpoint belongs to a run with another configuration"
-              + " (model, targets, masks, data or hyper-parameters differ); use a new --out or drop --resume");
+              + " (model, targets, masks, data or hyper-parameters differ); train into a new directory, or start over instead of resuming");
     }
     Path file = dir.resolve(meta.path("file").asText());
     NDList list;
