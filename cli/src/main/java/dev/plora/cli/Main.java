@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       SubmitCommand.class,
       WatchCommand.class,
       CancelCommand.class,
+      DeleteCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

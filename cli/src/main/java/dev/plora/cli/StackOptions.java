@@ -2,7 +2,9 @@ package dev.plora.cli;
 
 import dev.plora.stack.LocalStack;
 import dev.plora.stack.StackPorts;
+import dev.plora.stack.StackService;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,11 +41,40 @@ final class StackOptions {
       description = "first HTTP port: gateway, then one per worker (default: ${DEFAULT-VALUE})")
   int httpPort;
 
+  @Option(
+      names = "--replicas",
+      split = ",",
+      paramLabel = "SERVICE=N",
+      description =
+          "worker replicas to run, e.g. trainer=2,evaluator=1 (each its own process and worker name; default 1 each)")
+  Map<String, Integer> replicas;
+
   static Path repoRoot() {
     return Path.of(System.getProperty("plora.root", ".")).toAbsolutePath().normalize();
   }
 
   LocalStack stack() {
+    LocalStack stack = plain();
+    if (replicas != null) {
+      replicas.forEach(
+          (name, n) ->
+              stack.withReplicas(
+                  java.util.Arrays.stream(StackService.values())
+                      .filter(s -> s.id().equals(name))
+                      .findFirst()
+                      .orElseThrow(
+                          () ->
+                              new IllegalArgumentException(
+                                  "--replicas: no service '"
+                                      + name
+                                      + "'; workers are mask-discovery, trainer,"
+                                      + " evaluator, exporter")),
+                  n));
+    }
+    return stack;
+  }
+
+  private LocalStack plain() {
     return new LocalStack(
         repoRoot(),
         home != null ? home : repoRoot().resolve(".plora"),

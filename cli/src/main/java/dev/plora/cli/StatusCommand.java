@@ -35,10 +35,10 @@ final class StatusCommand implements Callable<Integer> {
     System.out.printf(
         "%-15s %8s %-12s %9s  %s%n", "service", "pid", "health", "rss MB", "endpoint");
     for (LocalStack.ServiceState s : stack.status()) {
-      long rss = stack.residentBytes(s.service());
+      long rss = stack.residentBytes(s.instance());
       System.out.printf(
           "%-15s %8s %-12s %9s  %s%n",
-          s.service().id(),
+          s.instance().id(),
           s.alive() ? Long.toString(s.pid()) : "-",
           s.health(),
           rss > 0 ? Long.toString(rss >> 20) : "-",

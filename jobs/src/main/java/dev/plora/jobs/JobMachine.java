@@ -16,9 +16,20 @@ import java.util.List;
  * plora run} with direct calls. A job goes validate → discover → train → evaluate (every trial,
  * each at its own pace) → export the best trial → succeeded; any failed stage fails the job with
  * its reason. Outcomes for a stage a trial has already passed are duplicates (redelivery) and
- * change nothing.
+ * change nothing; so are outcomes of an attempt older than the trial's current one.
+ *
+ * <p>Attempts: each trial records the attempt of the stage it is in (1 when dispatched). A stage is
+ * re-issued with attempt + 1 when its worker reports a transient failure or when the transport's
+ * supervision asks ({@link #reissue}: a deadline passed, the task was dead-lettered); after {@code
+ * maxAttempts} the job fails with a reason naming trial, stage, attempts and the last error.
  */
 public final class JobMachine {
+  /** Attempts per stage unless configured otherwise. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  /** A stage a trial is waiting for: its task is queued or running. */
+  public record InFlight(int trial, Stage stage, int attempt) {}
+
   /** The job after a transition, and the tasks to send for it (empty when nothing changed). */
   public record Step(JobStatus status, List<Task> tasks, boolean changed) {
     static Step unchanged(JobStatus s) {
@@ -40,7 +51,8 @@ public final class JobMachine {
     int index = 0;
     for (long seed : spec.getTrials().getSeedsList()) {
       for (double d : densities) {
-        b.addTrials(TrialStatus.newBuilder().setIndex(index++).setSeed(seed).setDensity(d));
+        b.addTrials(
+            TrialStatus.newBuilder().setIndex(index++).setSeed(seed).setDensity(d).setAttempt(1));
       }
     }
     JobStatus s = b.build();
@@ -65,6 +77,11 @@ public final class JobMachine {
   }
 
   public static Step apply(JobStatus s, Outcome o, long nowMs) {
+    return apply(s, o, nowMs, DEFAULT_MAX_ATTEMPTS);
+  }
+
+  /** Applies a worker's outcome; a transient failure re-issues the stage while attempts remain. */
+  public static Step apply(JobStatus s, Outcome o, long nowMs, int maxAttempts) {
     if (isTerminal(s.getState()) || o.getTrial() < 0 || o.getTrial() >= s.getTrialsCount()) {
       return Step.unchanged(s);
     }
@@ -75,21 +92,15 @@ public final class JobMachine {
     if (trial.getDone().getNumber() != o.getStage().getNumber() - 1) {
       return Step.unchanged(s); // out of order: no task for that stage was issued
     }
-    if (!o.getOk()) {
-      String reason =
-          String.format(
-              "trial %d (seed %d) failed at %s: %s",
-              trial.getIndex(), trial.getSeed(), stageName(o.getStage()), o.getError());
-      return new Step(
-          s.toBuilder()
-              .setState(JobState.JOB_STATE_FAILED)
-              .setReason(reason)
-              .setUpdatedMs(nowMs)
-              .build(),
-          List.of(),
-          true);
+    if (attempt(o.getAttempt()) < attempt(trial.getAttempt())) {
+      return Step.unchanged(s); // a superseded attempt: the stage was re-issued since
     }
-    TrialStatus.Builder t = trial.toBuilder().setDone(o.getStage());
+    if (!o.getOk()) {
+      return o.getTransient()
+          ? reissue(s, o.getTrial(), o.getStage(), o.getError(), maxAttempts, nowMs)
+          : fail(s, trial, o.getStage(), o.getError(), nowMs);
+    }
+    TrialStatus.Builder t = trial.toBuilder().setDone(o.getStage()).setAttempt(1).clearLastError();
     switch (o.getStage()) {
       case STAGE_DISCOVER -> t.setPlanUri(o.getPlanUri());
       case STAGE_TRAIN -> t.setRunUri(o.getRunUri());
@@ -118,6 +129,96 @@ public final class JobMachine {
       b.setState(stateOf(b.getTrialsList()));
     }
     return new Step(b.build(), tasks, true);
+  }
+
+  /**
+   * Re-issues the stage a trial is in with attempt + 1, or — when {@code maxAttempts} are used up —
+   * fails the job naming trial, stage, attempts and {@code why} (the last error). A request for a
+   * stage the trial is not in (it moved on meanwhile) changes nothing.
+   */
+  public static Step reissue(
+      JobStatus s, int trialIndex, Stage stage, String why, int maxAttempts, long nowMs) {
+    if (isTerminal(s.getState())
+        || inFlight(s).stream().noneMatch(f -> f.trial() == trialIndex && f.stage() == stage)) {
+      return Step.unchanged(s);
+    }
+    TrialStatus trial = s.getTrials(trialIndex);
+    int attempt = attempt(trial.getAttempt());
+    if (attempt >= maxAttempts) {
+      return fail(
+          s,
+          trial,
+          stage,
+          "gave up after "
+              + attempt
+              + " attempt"
+              + (attempt == 1 ? "" : "s")
+              + "; the last: "
+              + why,
+          nowMs);
+    }
+    TrialStatus next = trial.toBuilder().setAttempt(attempt + 1).setLastError(why).build();
+    JobStatus b = s.toBuilder().setTrials(trialIndex, next).setUpdatedMs(nowMs).build();
+    return new Step(b, List.of(task(b, next, stage).build()), true);
+  }
+
+  /**
+   * Fails the job because a stage it waits for cannot finish ({@code why}: e.g. no worker took its
+   * task in time). A stage the trial is no longer in changes nothing.
+   */
+  public static Step giveUp(JobStatus s, int trialIndex, Stage stage, String why, long nowMs) {
+    if (isTerminal(s.getState())
+        || inFlight(s).stream().noneMatch(f -> f.trial() == trialIndex && f.stage() == stage)) {
+      return Step.unchanged(s);
+    }
+    return fail(s, s.getTrials(trialIndex), stage, why, nowMs);
+  }
+
+  /**
+   * The stages the job waits for, with their attempts: each unfinished trial's next stage before
+   * evaluation, then the best trial's export.
+   */
+  public static List<InFlight> inFlight(JobStatus s) {
+    List<InFlight> out = new ArrayList<>();
+    if (isTerminal(s.getState())) {
+      return out;
+    }
+    boolean allEvaluated = true;
+    for (TrialStatus t : s.getTrialsList()) {
+      if (t.getDone().getNumber() < Stage.STAGE_EVALUATE_VALUE) {
+        allEvaluated = false;
+        out.add(
+            new InFlight(
+                t.getIndex(),
+                Stage.forNumber(t.getDone().getNumber() + 1),
+                attempt(t.getAttempt())));
+      }
+    }
+    if (allEvaluated && s.getBestTrial() >= 0) {
+      TrialStatus best = s.getTrials(s.getBestTrial());
+      out.add(new InFlight(best.getIndex(), Stage.STAGE_EXPORT, attempt(best.getAttempt())));
+    }
+    return out;
+  }
+
+  private static Step fail(JobStatus s, TrialStatus trial, Stage stage, String error, long nowMs) {
+    String reason =
+        String.format(
+            "trial %d (seed %d) failed at %s: %s",
+            trial.getIndex(), trial.getSeed(), stageName(stage), error);
+    return new Step(
+        s.toBuilder()
+            .setState(JobState.JOB_STATE_FAILED)
+            .setReason(reason)
+            .setUpdatedMs(nowMs)
+            .build(),
+        List.of(),
+        true);
+  }
+
+  /** Attempts are 1-based; records written before attempts were tracked say 0. */
+  private static int attempt(int recorded) {
+    return Math.max(1, recorded);
   }
 
   public static Step cancel(JobStatus s, long nowMs) {
@@ -166,6 +267,7 @@ public final class JobMachine {
         .setJobId(s.getJobId())
         .setTrial(t.getIndex())
         .setStage(stage)
+        .setAttempt(attempt(t.getAttempt()))
         .setSpec(s.getSpec())
         .setSeed(t.getSeed())
         .setDensity(t.getDensity())

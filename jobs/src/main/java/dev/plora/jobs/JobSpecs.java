@@ -15,6 +15,7 @@ import dev.plora.proto.v1.TrainingSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -181,6 +182,16 @@ public final class JobSpecs {
       configs.run(s.getTraining().getSeed(), Path.of("masks.safetensors"), s.getLora().getRank());
     } catch (ConfigException e) {
       throw SpecFields.translate(e);
+    }
+    OptionalInt positions = ModelPositions.of(configs.model().source());
+    if (positions.isPresent() && s.getTraining().getMaxLength() > positions.getAsInt()) {
+      throw new InvalidSpecException(
+          "training.max_length",
+          "is "
+              + s.getTraining().getMaxLength()
+              + ", but the model has "
+              + positions.getAsInt()
+              + " positions");
     }
   }
 

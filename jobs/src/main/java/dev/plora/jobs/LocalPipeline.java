@@ -46,6 +46,9 @@ public final class LocalPipeline {
         break;
       }
       Outcome o = runner.run(queue.poll(), progress, stop);
+      if (stop.getAsBoolean()) {
+        continue; // cancelled mid-stage: recorded as such at the top of the loop, not as a failure
+      }
       JobMachine.Step next = JobMachine.apply(status, o, System.currentTimeMillis());
       status = next.status();
       queue.addAll(next.tasks());

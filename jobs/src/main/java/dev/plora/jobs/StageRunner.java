@@ -3,17 +3,25 @@ package dev.plora.jobs;
 import dev.plora.engine.base.Json;
 import dev.plora.engine.config.EvalConfig;
 import dev.plora.engine.config.RunConfig;
+import dev.plora.engine.data.DatasetException;
 import dev.plora.engine.eval.Metrics;
+import dev.plora.engine.export.ExportException;
 import dev.plora.engine.export.ExportFormat;
 import dev.plora.engine.export.ExportRun;
 import dev.plora.engine.mask.MaskPlan;
 import dev.plora.engine.mask.PlanRef;
 import dev.plora.engine.mask.Strategies;
+import dev.plora.engine.onnx.OnnxFormatException;
 import dev.plora.engine.run.DiscoverRun;
 import dev.plora.engine.run.EvaluateRun;
+import dev.plora.engine.run.RunControls;
 import dev.plora.engine.run.RunMetrics;
 import dev.plora.engine.run.TrainRun;
+import dev.plora.engine.runtime.kernel.GraphExecutionException;
 import dev.plora.engine.train.Progress;
+import dev.plora.engine.train.TrainingAborted;
+import dev.plora.engine.train.TrainingException;
+import dev.plora.engine.train.TrainingStopped;
 import dev.plora.proto.v1.ExportArtifact;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.Outcome;
@@ -49,6 +57,21 @@ public final class StageRunner {
    */
   public Outcome run(
       Task task, Consumer<dev.plora.proto.v1.Progress> progress, BooleanSupplier stop) {
+    return run(task, progress, stop, () -> false);
+  }
+
+  /**
+   * Runs the task. {@code cancelled} is checked before the stage starts and between training steps
+   * (a cancelled job's queued tasks answer "cancelled" without running); {@code superseded} between
+   * training steps (a newer attempt owns the stage: training stops at once and writes nothing).
+   * Every throwable becomes a failed outcome with its message; {@link Outcome#getTransient()} says
+   * whether retrying may help.
+   */
+  public Outcome run(
+      Task task,
+      Consumer<dev.plora.proto.v1.Progress> progress,
+      BooleanSupplier cancelled,
+      BooleanSupplier superseded) {
     Outcome.Builder o =
         Outcome.newBuilder()
             .setJobId(task.getJobId())
@@ -56,13 +79,16 @@ public final class StageRunner {
             .setStage(task.getStage())
             .setAttempt(task.getAttempt())
             .setWorker(worker);
+    if (cancelled.getAsBoolean()) {
+      return o.setOk(false).setError(CANCELLED).build();
+    }
     try {
       switch (task.getStage()) {
-        case STAGE_DISCOVER -> o.setPlanUri(store.uriOf(discover(task)));
+        case STAGE_DISCOVER -> o.setPlanUri(store.uriOf(discover(task, cancelled)));
         case STAGE_TRAIN -> {
-          Path run = train(task, progress, stop);
+          Path run = train(task, progress, cancelled, superseded);
           if (run == null) {
-            return o.setOk(false).setError("cancelled").build();
+            return o.setOk(false).setError(CANCELLED).build();
           }
           o.setRunUri(store.uriOf(run));
         }
@@ -71,12 +97,51 @@ public final class StageRunner {
         default -> throw new IllegalArgumentException("task has no stage");
       }
       return o.setOk(true).build();
-    } catch (RuntimeException e) {
-      return o.setOk(false).setError(message(e)).build();
+    } catch (TrainingStopped e) {
+      return o.setOk(false).setError(CANCELLED).build();
+    } catch (TrainingAborted e) {
+      return o.setOk(false).setError(SUPERSEDED).build();
+    } catch (
+        Throwable e) { // an Error too: an out-of-memory task fails with its reason, not the worker
+      if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) {
+        throw (VirtualMachineError)
+            e; // the JVM itself is broken; let the worker die and be replaced
+      }
+      return o.setOk(false).setError(message(e)).setTransient(isTransient(e)).build();
     }
   }
 
-  Path discover(Task task) {
+  /** The error a cancelled job's tasks answer with. */
+  public static final String CANCELLED = "cancelled";
+
+  /**
+   * The error of a run withdrawn because a newer attempt owns its stage (the gateway ignores it).
+   */
+  public static final String SUPERSEDED = "superseded by a newer attempt";
+
+  /**
+   * Whether a failure may not recur: I/O errors, running out of memory, and anything unexpected are
+   * transient (another attempt, perhaps on another worker, may succeed); what the engine reports
+   * about the job's own inputs — an invalid value, unreadable data or model, a diverging loss, an
+   * export that fails its parity check — is not, and retrying would only repeat it.
+   */
+  static boolean isTransient(Throwable e) {
+    if (e instanceof OutOfMemoryError || e instanceof java.io.UncheckedIOException) {
+      return true;
+    }
+    if (e instanceof Error) {
+      return false;
+    }
+    return !(e instanceof IllegalArgumentException
+        || e instanceof InvalidSpecException
+        || e instanceof TrainingException
+        || e instanceof GraphExecutionException
+        || e instanceof DatasetException
+        || e instanceof OnnxFormatException
+        || e instanceof ExportException);
+  }
+
+  Path discover(Task task, BooleanSupplier cancelled) {
     Path dir = store.trialDir(task.getJobId(), task.getTrial()).resolve("plan");
     if (Files.isRegularFile(dir.resolve(MaskPlan.PLAN))) {
       return dir; // done by an earlier attempt
@@ -89,15 +154,19 @@ public final class StageRunner {
       reference = store.trialDir(task.getJobId(), task.getTrial()).resolve("reference-plan");
       if (!Files.isRegularFile(reference.resolve(MaskPlan.PLAN))) {
         DiscoverRun.execute(
-            configs.discover("partial-lora", task.getSeed(), null, null), reference);
+            configs.discover("partial-lora", task.getSeed(), null, null), reference, cancelled);
       }
     }
     Double density = kind.equals("uniform") ? task.getDensity() : null;
-    DiscoverRun.execute(configs.discover(kind, task.getSeed(), density, reference), dir);
+    DiscoverRun.execute(configs.discover(kind, task.getSeed(), density, reference), dir, cancelled);
     return dir;
   }
 
-  Path train(Task task, Consumer<dev.plora.proto.v1.Progress> progress, BooleanSupplier stop) {
+  Path train(
+      Task task,
+      Consumer<dev.plora.proto.v1.Progress> progress,
+      BooleanSupplier cancelled,
+      BooleanSupplier superseded) {
     PlanRef plan = PlanRef.of(store.resolve(task.getPlanUri(), "plan_uri"));
     Path run = store.trialDir(task.getJobId(), task.getTrial()).resolve("run");
     if (Files.isRegularFile(run.resolve(TrainRun.METRICS))) {
@@ -111,7 +180,12 @@ public final class StageRunner {
                 plan.rank(null, task.getSpec().getLora().getRank()));
     boolean resume = Files.isDirectory(run.resolve(TrainRun.CHECKPOINTS));
     TrainRun.Result r =
-        TrainRun.execute(rc, run, resume, p -> progress.accept(progress(task, p)), stop);
+        TrainRun.execute(
+            rc,
+            run,
+            resume,
+            false,
+            new RunControls(p -> progress.accept(progress(task, p)), cancelled, superseded));
     return r.metrics() == null ? null : run;
   }
 
@@ -162,6 +236,7 @@ public final class StageRunner {
         .setJobId(task.getJobId())
         .setTrial(task.getTrial())
         .setStage(Stage.STAGE_TRAIN)
+        .setAttempt(task.getAttempt())
         .setStep(p.step())
         .setTotalSteps(p.totalSteps())
         .setLoss(p.loss())

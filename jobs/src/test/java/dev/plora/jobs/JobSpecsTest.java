@@ -101,6 +101,11 @@ class JobSpecsTest {
                 b -> b.setTraining(b.getTraining().toBuilder().setDevice("tpu")),
                 "training.device"),
             bad(b -> b.clearExportFormats().addExportFormats("gguf"), "export_formats[0]"),
+            // In range for the engine, but longer than the default model's 512 positions: refused
+            // at submit.
+            bad(
+                b -> b.setTraining(b.getTraining().toBuilder().setMaxLength(1000)),
+                "training.max_length"),
             bad(b -> b.setDataset(b.getDataset().toBuilder().setTrainUri("")), "dataset.train_uri"),
             bad(
                 b -> b.setDataset(b.getDataset().toBuilder().setTrainUri("uploads/missing.jsonl")),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.UnknownFieldSet;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.LoraSpec;
+import dev.plora.proto.v1.Task;
 import org.junit.jupiter.api.Test;
 
 class ProtoJsonTest {
@@ -35,6 +36,18 @@ class ProtoJsonTest {
         .hasMessageContaining("rnak");
     assertThatThrownBy(() -> ProtoJson.parse("not json", JobSpec.newBuilder()))
         .hasMessageContaining("plora.v1.JobSpec");
+  }
+
+  @Test
+  void internalMessagesFromANewerVersionAreReadWithTheirUnknownFieldsIgnored() {
+    // A rolling upgrade: a newer gateway adds a field to Task; an older worker must still run it.
+    String newer =
+        "{\"jobId\":\"j\",\"trial\":2,\"stage\":\"STAGE_TRAIN\",\"attempt\":3,\"priority\":\"high\"}";
+    Task task = ProtoJson.parseLenient(newer, Task.newBuilder()).build();
+    assertThat(task.getJobId()).isEqualTo("j");
+    assertThat(task.getAttempt()).isEqualTo(3);
+    assertThatThrownBy(() -> ProtoJson.parse(newer, Task.newBuilder()))
+        .hasMessageContaining("priority");
   }
 
   @Test

@@ -30,12 +30,20 @@ public final class LocalStack {
   private final Path home;
   private final StackPorts ports;
   private final boolean allowFileUris;
+  private final Map<String, String> extraEnvironment = new java.util.HashMap<>();
+  private final Map<StackService, Map<String, String>> serviceEnvironment =
+      new java.util.EnumMap<>(StackService.class);
+  private final Map<StackService, Integer> replicas = new java.util.EnumMap<>(StackService.class);
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  /** One service's state, for {@code plora status}. */
+  /** One process's state, for {@code plora status}. */
   public record ServiceState(
-      StackService service, long pid, boolean alive, String health, int httpPort) {}
+      StackInstance instance, long pid, boolean alive, String health, int httpPort) {
+    public StackService service() {
+      return instance.service();
+    }
+  }
 
   public LocalStack(Path repoRoot, Path home, StackPorts ports) {
     this(repoRoot, home, ports, true);
@@ -69,26 +77,71 @@ public final class LocalStack {
   }
 
   public boolean isUp() {
-    return StackService.ORDER.stream().allMatch(s -> pid(s).map(this::alive).orElse(false));
+    return instances().stream().allMatch(this::isRunning);
+  }
+
+  /**
+   * Runs {@code count} replicas of a worker service (the broker and the gateway run one each: the
+   * gateway is the single writer of job state).
+   */
+  public LocalStack withReplicas(StackService s, int count) {
+    if (count < 1 || count > 9) {
+      throw new IllegalArgumentException(s.id() + ": replicas must be in [1, 9], got " + count);
+    }
+    if (count > 1 && (s == StackService.DEV_BROKER || s == StackService.GATEWAY)) {
+      throw new IllegalArgumentException(
+          s.id()
+              + " runs once (the gateway is the single writer of job state); only workers have replicas");
+    }
+    replicas.put(s, count);
+    return this;
+  }
+
+  /** Every process the stack runs, in start order. */
+  public List<StackInstance> instances() {
+    List<StackInstance> out = new ArrayList<>();
+    for (StackService s : StackService.ORDER) {
+      for (int r = 1; r <= replicas.getOrDefault(s, 1); r++) {
+        out.add(new StackInstance(s, r));
+      }
+    }
+    return out;
   }
 
   /** Starts whatever is not running, in order, each one ready before the next starts. */
   public void up(PrintStream log) {
-    for (StackService s : StackService.ORDER) {
-      start(s, log);
+    for (StackInstance i : instances()) {
+      start(i, log);
     }
   }
 
   public void start(StackService s, PrintStream log) {
-    Optional<Long> running = pid(s).filter(this::alive);
+    start(StackInstance.first(s), log);
+  }
+
+  public void start(StackInstance i, PrintStream log) {
+    StackService s = i.service();
+    Optional<Long> running = pid(i).filter(this::alive);
     if (running.isPresent()) {
-      log.printf("%-15s already running (pid %d)%n", s.id(), running.get());
+      log.printf("%-15s already running (pid %d)%n", i.id(), running.get());
       return;
     }
     Path jar = s.jar(repoRoot);
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           jar + " is not built; run: mvn -B -DskipTests package (bin/plora up does it)");
+    }
+    // A port answering before we start means another process holds it (an earlier stack left
+    // running?): its answers would pass for ours.
+    int port = s == StackService.DEV_BROKER ? ports.kafka() : i.httpPort(ports);
+    if (portOpen(port)) {
+      throw new IllegalStateException(
+          "cannot start "
+              + i.id()
+              + ": port "
+              + port
+              + " on 127.0.0.1 is already in use by another process (an earlier stack still running? stop"
+              + " it, or choose other ports)");
     }
     try {
       Files.createDirectories(logs());
@@ -99,37 +152,52 @@ public final class LocalStack {
               .directory(home.toFile())
               .redirectErrorStream(true)
               .redirectOutput(
-                  ProcessBuilder.Redirect.appendTo(logs().resolve(s.id() + ".log").toFile()));
-      environment(s, pb.environment());
+                  ProcessBuilder.Redirect.appendTo(logs().resolve(i.id() + ".log").toFile()));
+      environment(i, pb.environment());
       long t0 = System.nanoTime();
       Process p = pb.start();
-      Files.writeString(pidFile(s), Long.toString(p.pid()));
-      awaitReady(s, p);
+      Files.writeString(pidFile(i), Long.toString(p.pid()));
+      awaitReady(i, p);
       log.printf(
           "%-15s started (pid %d) in %.1f s%s%n",
-          s.id(),
+          i.id(),
           p.pid(),
           (System.nanoTime() - t0) / 1e9,
-          s.httpPort(ports) > 0
-              ? ", http://127.0.0.1:" + s.httpPort(ports) + "/q/health"
+          i.httpPort(ports) > 0
+              ? ", http://127.0.0.1:" + i.httpPort(ports) + "/q/health"
               : ", kafka " + ports.bootstrap());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + s.id() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot start " + i.id() + ": " + e.getMessage(), e);
     }
   }
 
-  /** Stops every service, last started first. */
+  /** Stops every process the stack started (any replica count), last started first. */
   public void down() {
-    List<StackService> reverse = new ArrayList<>(StackService.ORDER);
-    java.util.Collections.reverse(reverse);
-    for (StackService s : reverse) {
-      stop(s, false);
+    List<StackInstance> running = new ArrayList<>();
+    for (StackService s : StackService.ORDER) {
+      for (int r = 1; r <= 9; r++) {
+        StackInstance i = new StackInstance(s, r);
+        if (Files.exists(pidFile(i))) {
+          running.add(i);
+        }
+      }
+    }
+    java.util.Collections.reverse(running);
+    for (StackInstance i : running) {
+      stop(i, false);
     }
   }
 
-  /** Stops one service: SIGTERM (graceful), or SIGKILL with {@code kill} (a crash, for tests). */
+  /**
+   * Stops one service's first replica: SIGTERM (graceful), or SIGKILL with {@code kill} (a crash,
+   * for tests).
+   */
   public void stop(StackService s, boolean kill) {
-    pid(s)
+    stop(StackInstance.first(s), kill);
+  }
+
+  public void stop(StackInstance i, boolean kill) {
+    pid(i)
         .flatMap(ProcessHandle::of)
         .ifPresent(
             h -> {
@@ -145,31 +213,52 @@ public final class LocalStack {
               }
             });
     try {
-      Files.deleteIfExists(pidFile(s));
+      Files.deleteIfExists(pidFile(i));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** Whether the service's (first replica's) process is alive. */
+  public boolean isRunning(StackService s) {
+    return isRunning(StackInstance.first(s));
+  }
+
+  public boolean isRunning(StackInstance i) {
+    return pid(i).map(this::alive).orElse(false);
+  }
+
+  /** Every configured process, and any further replica that is running. */
   public List<ServiceState> status() {
     List<ServiceState> out = new ArrayList<>();
     for (StackService s : StackService.ORDER) {
-      Optional<Long> pid = pid(s);
-      boolean alive = pid.map(this::alive).orElse(false);
-      String health =
-          !alive
-              ? "down"
-              : s == StackService.DEV_BROKER
-                  ? (portOpen(ports.kafka()) ? "UP" : "starting")
-                  : health(s.httpPort(ports));
-      out.add(new ServiceState(s, pid.orElse(-1L), alive, health, s.httpPort(ports)));
+      for (int r = 1; r <= 9; r++) {
+        StackInstance i = new StackInstance(s, r);
+        Optional<Long> pid = pid(i);
+        if (r > replicas.getOrDefault(s, 1) && pid.isEmpty()) {
+          continue;
+        }
+        boolean alive = pid.map(this::alive).orElse(false);
+        String health =
+            !alive
+                ? "down"
+                : s == StackService.DEV_BROKER
+                    ? (portOpen(ports.kafka()) ? "UP" : "starting")
+                    : health(i.httpPort(ports));
+        out.add(new ServiceState(i, pid.orElse(-1L), alive, health, i.httpPort(ports)));
+      }
     }
     return out;
   }
 
-  /** Resident memory of a running service in bytes (from /proc), or -1. */
+  /** Resident memory of a running service (first replica) in bytes (from /proc), or -1. */
   public long residentBytes(StackService s) {
-    return pid(s)
+    return residentBytes(StackInstance.first(s));
+  }
+
+  /** Resident memory of a running process in bytes (from /proc), or -1. */
+  public long residentBytes(StackInstance i) {
+    return pid(i)
         .filter(this::alive)
         .map(
             pid -> {
@@ -229,7 +318,8 @@ public final class LocalStack {
     return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
-  private void environment(StackService s, Map<String, String> env) {
+  private void environment(StackInstance i, Map<String, String> env) {
+    StackService s = i.service();
     env.put("PLORA_KAFKA", ports.bootstrap());
     env.put("PLORA_STORE", store().toString());
     env.put("PLORA_ALLOW_FILE_URIS", Boolean.toString(allowFileUris));
@@ -240,53 +330,79 @@ public final class LocalStack {
     env.putIfAbsent(
         "GLIBC_TUNABLES",
         "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296");
-    if (s.httpPort(ports) > 0) {
-      env.put("PLORA_HTTP_PORT", Integer.toString(s.httpPort(ports)));
+    if (i.httpPort(ports) > 0) {
+      env.put("PLORA_HTTP_PORT", Integer.toString(i.httpPort(ports)));
     }
     if (s == StackService.GATEWAY) {
       env.put("PLORA_GRPC_PORT", Integer.toString(ports.grpc()));
       env.put("PLORA_GRPC_HOST", "127.0.0.1");
     } else if (s != StackService.DEV_BROKER) {
-      env.put("PLORA_WORKER_NAME", s.id() + "-1");
+      env.put("PLORA_WORKER_NAME", i.workerName());
     }
+    env.putAll(extraEnvironment);
+    env.putAll(serviceEnvironment.getOrDefault(s, Map.of()));
   }
 
-  private void awaitReady(StackService s, Process p) {
+  /**
+   * Environment for every service started from now on (e.g. supervision timeouts); later calls add
+   * to it.
+   */
+  public LocalStack withEnvironment(Map<String, String> env) {
+    extraEnvironment.putAll(env);
+    return this;
+  }
+
+  /**
+   * Stops a service and starts it again with {@code env} on top of the stack's environment (an
+   * empty map: as configured), waiting until it is ready. Used to switch a service's settings.
+   */
+  public void restart(StackService s, Map<String, String> env, PrintStream log) {
+    stop(s, false);
+    serviceEnvironment.put(s, Map.copyOf(env));
+    start(s, log);
+  }
+
+  private void awaitReady(StackInstance i, Process p) {
+    StackService s = i.service();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
         throw new IllegalStateException(
-            s.id()
+            i.id()
                 + " exited with code "
                 + p.exitValue()
                 + " while starting; see "
-                + logs().resolve(s.id() + ".log")
+                + logs().resolve(i.id() + ".log")
                 + ":\n"
-                + tail(s, 15));
+                + tail(i, 15));
       }
       boolean ready =
           s == StackService.DEV_BROKER
               ? portOpen(ports.kafka())
-              : "UP".equals(health(s.httpPort(ports)));
+              : "UP".equals(health(i.httpPort(ports)));
       if (ready) {
         return;
       }
       sleep(300);
     }
     throw new IllegalStateException(
-        s.id()
+        i.id()
             + " was not ready after "
             + READY_TIMEOUT.toSeconds()
             + " s; see "
-            + logs().resolve(s.id() + ".log")
+            + logs().resolve(i.id() + ".log")
             + ":\n"
-            + tail(s, 15));
+            + tail(i, 15));
   }
 
-  /** The last lines of a service's log. */
+  /** The last lines of a service's (first replica's) log. */
   public String tail(StackService s, int lines) {
+    return tail(StackInstance.first(s), lines);
+  }
+
+  public String tail(StackInstance i, int lines) {
     try {
-      List<String> all = Files.readAllLines(logs().resolve(s.id() + ".log"));
+      List<String> all = Files.readAllLines(logs().resolve(i.id() + ".log"));
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no log)";
@@ -319,13 +435,13 @@ public final class LocalStack {
     }
   }
 
-  private Path pidFile(StackService s) {
-    return home.resolve("stack").resolve(s.id() + ".pid");
+  private Path pidFile(StackInstance i) {
+    return home.resolve("stack").resolve(i.id() + ".pid");
   }
 
-  private Optional<Long> pid(StackService s) {
+  private Optional<Long> pid(StackInstance i) {
     try {
-      Path f = pidFile(s);
+      Path f = pidFile(i);
       return Files.isRegularFile(f)
           ? Optional.of(Long.parseLong(Files.readString(f).trim()))
           : Optional.empty();

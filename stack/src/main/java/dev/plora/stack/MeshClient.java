@@ -3,12 +3,14 @@ package dev.plora.stack;
 import com.google.protobuf.ByteString;
 import dev.plora.proto.v1.ArtifactInfo;
 import dev.plora.proto.v1.ArtifactServiceGrpc;
+import dev.plora.proto.v1.DeleteJobResponse;
 import dev.plora.proto.v1.GetJobRequest;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobServiceGrpc;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.JobStatus;
 import dev.plora.proto.v1.ListJobsRequest;
+import dev.plora.proto.v1.ListJobsResponse;
 import dev.plora.proto.v1.SubmitJobRequest;
 import dev.plora.proto.v1.UploadChunk;
 import io.grpc.ManagedChannel;
@@ -19,6 +21,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,8 +45,17 @@ public final class MeshClient implements AutoCloseable {
     this.artifacts = ArtifactServiceGrpc.newStub(channel);
   }
 
+  /**
+   * Submits a job. The gateway retries its sends through a broker outage for up to 10 minutes (its
+   * default send timeout), so the call may wait that long; a job resubmitted with the same
+   * client_job_id is not duplicated.
+   */
   public JobStatus submit(JobSpec spec) {
-    return jobs.withDeadlineAfter(60, TimeUnit.SECONDS)
+    return submit(spec, Duration.ofMinutes(11));
+  }
+
+  public JobStatus submit(JobSpec spec, Duration deadline) {
+    return jobs.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build());
   }
 
@@ -51,10 +64,26 @@ public final class MeshClient implements AutoCloseable {
         .getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
   }
 
+  /** Every job, oldest first, page by page. */
   public List<JobStatus> list() {
-    return jobs.withDeadlineAfter(30, TimeUnit.SECONDS)
-        .listJobs(ListJobsRequest.getDefaultInstance())
-        .getJobsList();
+    List<JobStatus> all = new ArrayList<>();
+    String token = "";
+    do {
+      ListJobsResponse page = listPage(ListJobsRequest.newBuilder().setPageToken(token).build());
+      all.addAll(page.getJobsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+    return all;
+  }
+
+  public ListJobsResponse listPage(ListJobsRequest request) {
+    return jobs.withDeadlineAfter(30, TimeUnit.SECONDS).listJobs(request);
+  }
+
+  /** Deletes an ended job (FAILED_PRECONDITION while it runs). */
+  public DeleteJobResponse delete(String jobId) {
+    return jobs.withDeadlineAfter(60, TimeUnit.SECONDS)
+        .deleteJob(GetJobRequest.newBuilder().setJobId(jobId).build());
   }
 
   public JobStatus cancel(String jobId) {
@@ -62,9 +91,18 @@ public final class MeshClient implements AutoCloseable {
         .cancelJob(GetJobRequest.newBuilder().setJobId(jobId).build());
   }
 
-  /** The job's status, then its events until it ends. */
+  /**
+   * The job's status, then its events until it ends. When the gateway goes away mid-stream (a
+   * restart), the watch re-attaches for up to {@code reattachFor}: WatchJob starts again with the
+   * current status, so no state change is lost (the current one may arrive twice).
+   */
   public Iterator<JobEvent> watch(String jobId) {
-    return jobs.watchJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+    return watch(jobId, Duration.ofMinutes(5));
+  }
+
+  public Iterator<JobEvent> watch(String jobId, Duration reattachFor) {
+    return new ReattachingWatch(
+        () -> jobs.watchJob(GetJobRequest.newBuilder().setJobId(jobId).build()), reattachFor);
   }
 
   /** Uploads a local file to a store-relative path; the file appears there only once complete. */

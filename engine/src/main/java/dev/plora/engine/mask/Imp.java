@@ -21,6 +21,7 @@ import dev.plora.engine.lora.TargetMasks;
 import dev.plora.engine.lora.TargetSite;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.train.Trainer;
+import dev.plora.engine.train.TrainingStopped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Lottery tickets by iterative magnitude pruning: train, prune the {@code prune} fraction of the
@@ -56,7 +58,8 @@ public final class Imp {
       TextTokenizer tokenizer,
       TrainingConfig training,
       StrategyConfig params,
-      Path out) {
+      Path out,
+      BooleanSupplier stop) {
     long seed = training.seed();
     LabelSet labels = LabelSet.of(train);
     AdapterMasks masks = AdapterMasks.dense(sites, lora.rank());
@@ -94,7 +97,10 @@ public final class Imp {
                   }
                 });
           }
-          trainer.train(train, labels, false);
+          if (!trainer.stopWhen(stop).train(train, labels, false).completed()) {
+            throw new TrainingStopped(
+                "IMP stopped during round " + round + " of " + params.rounds());
+          }
           Metrics metrics =
               Evaluator.evaluate(model, tokenizer, eval != null ? eval : train, labels, 32);
           Map<String, Object> roundParams = new LinkedHashMap<>(p);

@@ -29,7 +29,8 @@ final class ImpStrategy implements Strategy {
           tok,
           c.config().training(),
           c.config().strategy(),
-          c.out());
+          c.out(),
+          c.stop());
     }
   }
 }

@@ -10,13 +10,19 @@ import dev.plora.engine.model.ModelFiles;
 import dev.plora.engine.onnx.OnnxModel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
- * What a strategy works with: the loaded model and its selected targets, the configuration, and
- * where the plan is being written.
+ * What a strategy works with: the loaded model and its selected targets, the configuration, where
+ * the plan is being written, and a stop request strategies that train (IMP) check between steps.
  */
 public record StrategyContext(
-    OnnxModel model, ModelFiles files, List<TargetSite> sites, DiscoverConfig config, Path out) {
+    OnnxModel model,
+    ModelFiles files,
+    List<TargetSite> sites,
+    DiscoverConfig config,
+    Path out,
+    BooleanSupplier stop) {
   public int rank() {
     return config.lora().rank();
   }

@@ -9,9 +9,11 @@ import dev.plora.engine.mask.Strategies;
 import dev.plora.engine.mask.Strategy;
 import dev.plora.engine.mask.StrategyContext;
 import dev.plora.engine.model.ModelFiles;
+import dev.plora.engine.model.ModelLimits;
 import dev.plora.engine.onnx.OnnxModel;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The engine's discover-a-plan entry point, shared by {@code plora discover}, the services and the
@@ -22,11 +24,20 @@ public final class DiscoverRun {
   private DiscoverRun() {}
 
   public static MaskPlan execute(DiscoverConfig c, Path out) {
+    return execute(c, out, () -> false);
+  }
+
+  /**
+   * As above; strategies that train (IMP) check {@code stop} between steps and give up with {@link
+   * dev.plora.engine.train.TrainingStopped}, leaving no plan.
+   */
+  public static MaskPlan execute(DiscoverConfig c, Path out, BooleanSupplier stop) {
     Strategy strategy = Strategies.check(c);
     ModelFiles files = ModelFiles.resolve(c.model());
     OnnxModel model = OnnxModel.load(files.onnx());
+    ModelLimits.checkMaxLength(model, c.training().maxLength());
     List<TargetSite> sites = TargetMatcher.select(TargetSites.find(model), c.lora().targets());
-    MaskPlan plan = strategy.plan(new StrategyContext(model, files, sites, c, out));
+    MaskPlan plan = strategy.plan(new StrategyContext(model, files, sites, c, out, stop));
     plan.save(out);
     return plan;
   }

@@ -10,6 +10,7 @@ import dev.plora.engine.config.ModelConfig;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.data.TokenizedBatch;
 import dev.plora.engine.model.ModelFiles;
+import dev.plora.engine.model.ModelLimits;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.runtime.GraphExecutor;
 import java.io.IOException;
@@ -34,9 +35,11 @@ public final class InferRun {
 
   public static Result execute(ModelConfig model, List<String> texts, int maxLength, Path output) {
     ModelFiles files = ModelFiles.resolve(model);
+    OnnxModel onnx = OnnxModel.load(files.onnx());
+    ModelLimits.checkMaxLength(onnx, maxLength);
     try (NDManager manager = NDManager.newBaseManager();
         TextTokenizer tok = TextTokenizer.load(files.requireTokenizer(), maxLength);
-        GraphExecutor executor = new GraphExecutor(OnnxModel.load(files.onnx()), manager)) {
+        GraphExecutor executor = new GraphExecutor(onnx, manager)) {
       TokenizedBatch batch = tok.encode(texts);
       Map<String, NDArray> feeds = batch.feeds(executor.inputNames(), manager);
       long start = System.nanoTime();

@@ -21,6 +21,7 @@ import dev.plora.engine.lora.TargetMatcher;
 import dev.plora.engine.lora.TargetSite;
 import dev.plora.engine.lora.TargetSites;
 import dev.plora.engine.model.ModelFiles;
+import dev.plora.engine.model.ModelLimits;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.train.Checkpoint;
 import dev.plora.engine.train.Devices;
@@ -73,6 +74,12 @@ public final class TrainRun {
       boolean overwrite,
       Consumer<Progress> progress,
       BooleanSupplier stop) {
+    return execute(config, dir, resume, overwrite, new RunControls(progress, stop, null));
+  }
+
+  /** As above, steered by {@code controls} (progress, stop, abort). */
+  public static Result execute(
+      RunConfig config, Path dir, boolean resume, boolean overwrite, RunControls controls) {
     if (overwrite && resume) {
       throw new IllegalArgumentException("overwriting a run and resuming it contradict each other");
     }
@@ -88,6 +95,7 @@ public final class TrainRun {
     }
     ModelFiles files = ModelFiles.resolve(config.model());
     OnnxModel onnx = OnnxModel.load(files.onnx());
+    ModelLimits.checkMaxLength(onnx, config.training().maxLength());
     List<TargetSite> sites = TargetMatcher.select(TargetSites.find(onnx), config.lora().targets());
     TrainingConfig tc = config.training();
     RunRecord recorded =
@@ -124,8 +132,9 @@ public final class TrainRun {
         recorded.write(dir);
         TrainingResult tr =
             new Trainer(model, tokenizer, tc, dir.resolve(CHECKPOINTS), recorded.fingerprint())
-                .onProgress(progress)
-                .stopWhen(stop)
+                .onProgress(controls.progress())
+                .stopWhen(controls.stop())
+                .abortWhen(controls.abort())
                 .train(train, labels, resume);
         if (!tr.completed()) {
           return new Result(dir, tr, null);

@@ -36,6 +36,7 @@ public final class Trainer {
   private final String fingerprint;
   private Consumer<Progress> progress = p -> {};
   private BooleanSupplier stopRequested = () -> false;
+  private BooleanSupplier abortRequested = () -> false;
 
   /**
    * @param checkpointDir where checkpoints go (null: none)
@@ -66,6 +67,15 @@ public final class Trainer {
     return this;
   }
 
+  /**
+   * Checked between steps: when it returns true, the trainer throws {@link TrainingAborted} at once
+   * and writes nothing more (no checkpoint): another attempt owns the run directory now.
+   */
+  public Trainer abortWhen(BooleanSupplier abort) {
+    this.abortRequested = abort;
+    return this;
+  }
+
   public TrainingResult train(Dataset data, LabelSet labels, boolean resume) {
     int[] gold = labels.indices(data);
     int perEpoch = config.stepsPerEpoch(data.size());
@@ -88,6 +98,10 @@ public final class Trainer {
     int orderEpoch = -1;
     try {
       for (int step = first; step <= total; step++) {
+        if (abortRequested.getAsBoolean()) {
+          throw new TrainingAborted(
+              "training withdrawn before step " + step + "; another attempt owns the run");
+        }
         if (stopRequested.getAsBoolean()) {
           save(step - 1, params, optimizer);
           return result(

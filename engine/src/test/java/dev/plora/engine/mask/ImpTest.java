@@ -59,7 +59,8 @@ class ImpTest {
               tok,
               TRAIN,
               imp(2, 0.25, false, 0),
-              dir.resolve("imp"));
+              dir.resolve("imp"),
+              () -> false);
       try (NDManager m = NDManager.newBaseManager()) {
         MaskPlan round1 = MaskPlan.load(dir.resolve("imp/round-1"), TargetSites.find(MODEL), m);
         MaskPlan round2 = MaskPlan.load(dir.resolve("imp/round-2"), TargetSites.find(MODEL), m);
@@ -98,7 +99,8 @@ class ImpTest {
               tok,
               TRAIN,
               imp(1, 0.5, true, 0),
-              dir.resolve("g"));
+              dir.resolve("g"),
+              () -> false);
       long total = plan.denseLoraParams();
       assertThat((double) plan.adapterParams())
           .isCloseTo(total * 0.5, org.assertj.core.data.Offset.offset(total * 0.01));
@@ -156,7 +158,8 @@ class ImpTest {
               tok,
               TRAIN,
               imp(2, 0.2, false, 1),
-              dir.resolve("k"));
+              dir.resolve("k"),
+              () -> false);
       assertThat(plan.parameters()).containsEntry("rewind_step", 1);
     }
     assertThatThrownBy(() -> imp(0, 0.2, false, 0))
@@ -174,5 +177,30 @@ class ImpTest {
         .globalPrune(global)
         .rewindStep(rewindStep)
         .build();
+  }
+
+  @Test
+  void aStopRequestEndsImpWithoutAPlan() throws Exception {
+    Dataset data = TinyTask.dataset(dir, "train.jsonl", 16, 4);
+    int[] checks = {0};
+    try (TextTokenizer tok = TextTokenizer.load(DefaultModel.tokenizer(), 16)) {
+      assertThatThrownBy(
+              () ->
+                  Imp.plan(
+                      MODEL,
+                      SITES,
+                      LORA,
+                      Pooling.MEAN,
+                      data,
+                      null,
+                      tok,
+                      TRAIN,
+                      imp(3, 0.5, false, 0),
+                      dir.resolve("stopped"),
+                      () -> ++checks[0] > 3))
+          .isInstanceOf(dev.plora.engine.train.TrainingStopped.class)
+          .hasMessage("IMP stopped during round 2 of 3"); // round 1 takes two steps, checks 1 and 2
+    }
+    assertThat(Files.exists(dir.resolve("stopped/plan.json"))).isFalse();
   }
 }

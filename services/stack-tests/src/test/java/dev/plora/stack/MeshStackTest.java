@@ -14,11 +14,9 @@ import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.JobState;
 import dev.plora.proto.v1.JobStatus;
 import dev.plora.proto.v1.LoraSpec;
-import dev.plora.proto.v1.ModelSpec;
 import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Stage;
 import dev.plora.proto.v1.StrategySpec;
-import dev.plora.proto.v1.TrainingSpec;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -35,18 +33,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -62,65 +54,32 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MeshStackTest {
   private static final StackPorts PORTS = new StackPorts(29192, 29193, 29100, 28080);
+  private static StackFixture fx;
   private static LocalStack stack;
   private static MeshClient client;
   private static Path home;
 
   @BeforeAll
   static void up() throws Exception {
-    Path root = Path.of(System.getProperty("plora.root", "../..")).toAbsolutePath().normalize();
-    home = root.resolve("services/stack-tests/target/stack-home");
-    if (Files.exists(home)) {
-      try (var files = Files.walk(home)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-    stack = new LocalStack(root, home, PORTS, false);
-    stack.down(); // leftovers of an interrupted run
-    stack.up(System.out);
-    client = new MeshClient(stack.grpcTarget());
-    Path tiny = TinyJob.write(home.resolve("local/tiny"), 32);
-    for (String f : List.of("model.onnx", "tokenizer.json", "train.jsonl", "eval.jsonl")) {
-      assertThat(client.upload(tiny.resolve(f), "uploads/tiny/" + f).getBytes())
-          .isEqualTo(Files.size(tiny.resolve(f)));
-    }
+    fx = StackFixture.start("stack-home", PORTS, Map.of());
+    stack = fx.stack;
+    client = fx.client;
+    home = fx.home;
   }
 
   @AfterAll
   static void down() {
-    if (client != null) {
-      client.close();
-    }
-    if (stack != null) {
-      stack.down();
+    if (fx != null) {
+      fx.close();
     }
   }
 
   static JobSpec.Builder tiny(String strategy, int epochs, int batch) {
-    return JobSpec.newBuilder()
-        .setModel(
-            ModelSpec.newBuilder()
-                .setModelUri("uploads/tiny/model.onnx")
-                .setTokenizerUri("uploads/tiny/tokenizer.json"))
-        .setDataset(
-            DatasetSpec.newBuilder()
-                .setTrainUri("uploads/tiny/train.jsonl")
-                .setEvalUri("uploads/tiny/eval.jsonl"))
-        .setLora(LoraSpec.newBuilder().setRank(4))
-        .setStrategy(StrategySpec.newBuilder().setKind(strategy).setFewShot(4))
-        .setTraining(
-            TrainingSpec.newBuilder()
-                .setEpochs(epochs)
-                .setBatchSize(batch)
-                .setMaxLength(16)
-                .setCheckpointEvery(5));
+    return StackFixture.tiny(strategy, epochs, batch);
   }
 
-  /** Watches a job to its end, collecting every event. */
   static List<JobEvent> watch(String jobId) {
-    List<JobEvent> events = new ArrayList<>();
-    client.watch(jobId).forEachRemaining(events::add);
-    return events;
+    return fx.watch(jobId);
   }
 
   static JobStatus await(
@@ -129,31 +88,11 @@ class MeshStackTest {
       Duration timeout,
       java.util.function.Supplier<JobStatus> poll)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JobStatus last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = poll.get();
-        if (last != null && condition.test(last)) {
-          return last;
-        }
-      } catch (StatusRuntimeException e) {
-        // not there yet (or the gateway is restarting)
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(
-        "timed out waiting for "
-            + what
-            + "; last status: "
-            + (last == null ? "none" : ProtoJson.print(last)));
+    return StackFixture.await(condition, what, timeout, poll);
   }
 
   static JobStatus byClientId(String clientJobId) {
-    return client.list().stream()
-        .filter(j -> j.getSpec().getClientJobId().equals(clientJobId))
-        .findFirst()
-        .orElse(null);
+    return fx.byClientId(clientJobId);
   }
 
   @Test
@@ -489,7 +428,8 @@ class MeshStackTest {
     JobStatus later = client.get(submitted.getJobId());
     assertThat(later.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
     assertThat(stack.tail(StackService.TRAINER, 30))
-        .contains("job=" + submitted.getJobId() + " trial=0 stage=train: failed: cancelled");
+        .contains(
+            "job=" + submitted.getJobId() + " trial=0 stage=train attempt=1: failed: cancelled");
     assertThatThrownBy(() -> client.get("no-such-job"))
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
@@ -499,7 +439,7 @@ class MeshStackTest {
   @Test
   @Order(7)
   void aPythonGrpcClientSubmitsAndWatchesAJob() throws Exception {
-    Path root = Path.of(System.getProperty("plora.root", "../..")).toAbsolutePath().normalize();
+    Path root = StackFixture.root();
     Path stubs = Files.createDirectories(home.resolve("python"));
     List<String> protos =
         List.of("plora/v1/job.proto", "plora/v1/task.proto", "plora/v1/service.proto");
@@ -552,30 +492,15 @@ class MeshStackTest {
   }
 
   private static KafkaProducer<String, String> producer() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, PORTS.bootstrap());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    return new KafkaProducer<>(p);
+    return fx.producer();
   }
 
   private static List<String> deadLetters(Duration timeout, String wanted) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, PORTS.bootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "stack-test-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-      c.subscribe(List.of("plora.dead-letter"));
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline && !values.contains(wanted)) {
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-          values.add(r.value());
-        }
-      }
-    }
-    return values;
+    return fx
+        .records(
+            "plora.dead-letter", timeout, rs -> rs.stream().anyMatch(r -> wanted.equals(r.value())))
+        .stream()
+        .map(ConsumerRecord::value)
+        .toList();
   }
 }

@@ -3,6 +3,7 @@ package dev.plora.services.gateway;
 import com.google.protobuf.ByteString;
 import dev.plora.jobs.ArtifactStore;
 import dev.plora.jobs.InvalidSpecException;
+import dev.plora.jobs.Pages;
 import dev.plora.proto.v1.ArtifactInfo;
 import dev.plora.proto.v1.ArtifactServiceGrpc;
 import dev.plora.proto.v1.DownloadChunk;
@@ -11,6 +12,7 @@ import dev.plora.proto.v1.ListArtifactsRequest;
 import dev.plora.proto.v1.ListArtifactsResponse;
 import dev.plora.proto.v1.UploadChunk;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -24,19 +26,26 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * {@code plora.v1.ArtifactService}: files in and out of the artifact store. An upload becomes
  * visible only when its stream completes (written to a temporary file, then renamed), so a broken
- * upload leaves nothing half-written. The {@code jobs/} tree belongs to the mesh and cannot be
- * uploaded into.
+ * upload leaves nothing half-written; it may not exceed {@code plora.artifacts.max-upload-bytes}
+ * (RESOURCE_EXHAUSTED). The {@code jobs/} tree belongs to the mesh and cannot be uploaded into. A
+ * download is sent only as fast as the client reads it (flow control), so a slow reader holds a
+ * chunk or two of the gateway's memory, not the file. Lists come in pages.
  */
 @GrpcService
 public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImplBase {
   private static final int CHUNK = 64 * 1024;
 
   @Inject ArtifactStore store;
+
+  @ConfigProperty(name = "plora.artifacts.max-upload-bytes", defaultValue = "4294967296")
+  long maxUploadBytes;
 
   @Override
   @Blocking
@@ -56,20 +65,23 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
         }
         try {
           if (target == null) {
-            String path = chunk.getPath();
-            if (path.startsWith("jobs/") || path.equals("jobs")) {
-              throw new InvalidSpecException(
-                  "path", "'" + path + "' is inside jobs/, which only the mesh writes");
-            }
-            target = store.relative(path, "path");
+            target = uploadTarget(chunk.getPath());
             Files.createDirectories(target.getParent());
             tmp = Files.createTempFile(target.getParent(), ".upload-", ".part");
             out = Files.newOutputStream(tmp);
             sha = MessageDigest.getInstance("SHA-256");
           }
+          bytes += chunk.getData().size();
+          if (bytes > maxUploadBytes) {
+            fail(
+                Status.RESOURCE_EXHAUSTED.withDescription(
+                    "the upload exceeds this gateway's limit of "
+                        + maxUploadBytes
+                        + " bytes (plora.artifacts.max-upload-bytes)"));
+            return;
+          }
           chunk.getData().writeTo(out);
           sha.update(chunk.getData().asReadOnlyByteBuffer());
-          bytes += chunk.getData().size();
         } catch (InvalidSpecException e) {
           fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
         } catch (IOException | NoSuchAlgorithmException e) {
@@ -135,6 +147,29 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
     };
   }
 
+  /**
+   * Where an upload may go: a file path inside the store, after normalisation, outside {@code
+   * jobs/} (which only the mesh writes); empty and dot paths name no file.
+   */
+  private Path uploadTarget(String path) {
+    if (path.isBlank()) {
+      throw new InvalidSpecException(
+          "path", "is empty; name the file to upload (e.g. uploads/train.jsonl)");
+    }
+    Path target = store.relative(path, "path");
+    if (target.equals(store.root())
+        || target.getFileName() == null
+        || target.getFileName().toString().equals(".")) {
+      throw new InvalidSpecException(
+          "path", "'" + path + "' names no file inside the artifact store");
+    }
+    if (target.startsWith(store.root().resolve("jobs"))) {
+      throw new InvalidSpecException(
+          "path", "'" + path + "' is inside jobs/, which only the mesh writes");
+    }
+    return target;
+  }
+
   @Override
   @Blocking
   public void download(DownloadRequest request, StreamObserver<DownloadChunk> response) {
@@ -153,60 +188,113 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
               .asRuntimeException());
       return;
     }
-    try (InputStream in = Files.newInputStream(p)) {
-      byte[] buf = new byte[CHUNK];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        response.onNext(DownloadChunk.newBuilder().setData(ByteString.copyFrom(buf, 0, n)).build());
-      }
-      response.onCompleted();
+    InputStream in;
+    try {
+      in = Files.newInputStream(p);
     } catch (IOException e) {
       response.onError(
           Status.INTERNAL
               .withDescription("cannot read " + p + ": " + e.getMessage())
               .asRuntimeException());
+      return;
+    }
+    new Sender(in, p, (ServerCallStreamObserver<DownloadChunk>) response).start();
+  }
+
+  /** Sends a file chunk by chunk while the client can take more (isReady), resumed by onReady. */
+  private static final class Sender {
+    private final InputStream in;
+    private final Path file;
+    private final ServerCallStreamObserver<DownloadChunk> call;
+    private boolean done;
+
+    Sender(InputStream in, Path file, ServerCallStreamObserver<DownloadChunk> call) {
+      this.in = in;
+      this.file = file;
+      this.call = call;
+    }
+
+    void start() {
+      call.setOnCancelHandler(this::close);
+      call.setOnReadyHandler(this::pump);
+      pump();
+    }
+
+    private synchronized void pump() {
+      if (done) {
+        return;
+      }
+      try {
+        byte[] buf = new byte[CHUNK];
+        while (call.isReady()) {
+          int n = in.readNBytes(buf, 0, CHUNK);
+          if (n <= 0) {
+            close();
+            call.onCompleted();
+            return;
+          }
+          call.onNext(DownloadChunk.newBuilder().setData(ByteString.copyFrom(buf, 0, n)).build());
+        }
+      } catch (IOException e) {
+        close();
+        call.onError(
+            Status.INTERNAL
+                .withDescription("cannot read " + file + ": " + e.getMessage())
+                .asRuntimeException());
+      } catch (RuntimeException gone) { // the client went away
+        close();
+      }
+    }
+
+    private synchronized void close() {
+      done = true;
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // closing a read-only stream
+      }
     }
   }
 
   @Override
   @Blocking
   public void list(ListArtifactsRequest request, StreamObserver<ListArtifactsResponse> response) {
-    Path dir;
     try {
-      dir =
+      Path dir =
           request.getPrefix().isEmpty()
               ? store.root()
               : store.relative(request.getPrefix(), "prefix");
+      List<Path> files;
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> all = Files.walk(dir)) {
+          files =
+              all.filter(Files::isRegularFile)
+                  .filter(f -> !f.getFileName().toString().startsWith("."))
+                  .sorted()
+                  .toList();
+        }
+      } else {
+        files = List.of();
+      }
+      Pages.Page<Path> page =
+          Pages.of(files, store::uriOf, request.getPageSize(), request.getPageToken());
+      ListArtifactsResponse.Builder b =
+          ListArtifactsResponse.newBuilder().setNextPageToken(page.nextToken());
+      for (Path f : page.items()) {
+        try {
+          b.addArtifacts(ArtifactInfo.newBuilder().setPath(store.uriOf(f)).setBytes(Files.size(f)));
+        } catch (IOException ignored) {
+          // deleted while listing
+        }
+      }
+      response.onNext(b.build());
+      response.onCompleted();
     } catch (InvalidSpecException e) {
       response.onError(
           Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-      return;
+    } catch (IOException e) {
+      response.onError(
+          Status.INTERNAL.withDescription("cannot list: " + e.getMessage()).asRuntimeException());
     }
-    ListArtifactsResponse.Builder b = ListArtifactsResponse.newBuilder();
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files
-            .filter(Files::isRegularFile)
-            .filter(f -> !f.getFileName().toString().startsWith("."))
-            .sorted()
-            .forEach(
-                f -> {
-                  try {
-                    b.addArtifacts(
-                        ArtifactInfo.newBuilder().setPath(store.uriOf(f)).setBytes(Files.size(f)));
-                  } catch (IOException ignored) {
-                    // deleted while listing
-                  }
-                });
-      } catch (IOException e) {
-        response.onError(
-            Status.INTERNAL
-                .withDescription("cannot list " + dir + ": " + e.getMessage())
-                .asRuntimeException());
-        return;
-      }
-    }
-    response.onNext(b.build());
-    response.onCompleted();
   }
 }

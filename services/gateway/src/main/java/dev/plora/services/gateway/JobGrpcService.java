@@ -1,6 +1,8 @@
 package dev.plora.services.gateway;
 
 import dev.plora.jobs.InvalidSpecException;
+import dev.plora.jobs.Pages;
+import dev.plora.proto.v1.DeleteJobResponse;
 import dev.plora.proto.v1.GetJobRequest;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobServiceGrpc;
@@ -27,42 +29,95 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
       JobStatus s = jobs.submit(request.getSpec(), null);
       response.onNext(s);
       response.onCompleted();
-    } catch (InvalidSpecException e) {
-      response.onError(
-          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
     } catch (RuntimeException e) {
-      response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+      response.onError(status(e));
     }
   }
 
   @Override
   @Blocking
   public void getJob(GetJobRequest request, StreamObserver<JobStatus> response) {
-    reply(jobs.get(request.getJobId()), request.getJobId(), response);
+    try {
+      reply(jobs.get(request.getJobId()), request.getJobId(), response);
+    } catch (RuntimeException e) {
+      response.onError(status(e));
+    }
   }
 
   @Override
   @Blocking
   public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
-    response.onNext(
-        ListJobsResponse.newBuilder().addAllJobs(jobs.list(request.getStatesList())).build());
-    response.onCompleted();
+    try {
+      Pages.Page<JobStatus> page =
+          jobs.list(request.getStatesList(), request.getPageSize(), request.getPageToken());
+      response.onNext(
+          ListJobsResponse.newBuilder()
+              .addAllJobs(page.items())
+              .setNextPageToken(page.nextToken())
+              .build());
+      response.onCompleted();
+    } catch (RuntimeException e) {
+      response.onError(status(e));
+    }
   }
 
   @Override
   @Blocking
   public void watchJob(GetJobRequest request, StreamObserver<JobEvent> response) {
-    if (jobs.get(request.getJobId()).isEmpty()) {
-      response.onError(notFound(request.getJobId()));
-      return;
+    try {
+      if (jobs.get(request.getJobId()).isEmpty()) {
+        response.onError(notFound(request.getJobId()));
+        return;
+      }
+      jobs.watch(request.getJobId(), response);
+    } catch (RuntimeException e) {
+      response.onError(status(e));
     }
-    jobs.watch(request.getJobId(), response);
   }
 
   @Override
   @Blocking
   public void cancelJob(GetJobRequest request, StreamObserver<JobStatus> response) {
-    reply(jobs.cancel(request.getJobId()), request.getJobId(), response);
+    try {
+      reply(jobs.cancel(request.getJobId()), request.getJobId(), response);
+    } catch (RuntimeException e) {
+      response.onError(status(e));
+    }
+  }
+
+  @Override
+  @Blocking
+  public void deleteJob(GetJobRequest request, StreamObserver<DeleteJobResponse> response) {
+    try {
+      jobs.delete(request.getJobId())
+          .ifPresentOrElse(
+              d -> {
+                response.onNext(
+                    DeleteJobResponse.newBuilder()
+                        .setJobId(d.jobId())
+                        .setBytesFreed(d.bytesFreed())
+                        .build());
+                response.onCompleted();
+              },
+              () -> response.onError(notFound(request.getJobId())));
+    } catch (RuntimeException e) {
+      response.onError(status(e));
+    }
+  }
+
+  /**
+   * An invalid spec names its field (INVALID_ARGUMENT); anything else — the state not restored yet,
+   * the broker unreachable past the send timeout — is UNAVAILABLE: the call may be retried (with
+   * the same client_job_id, a submission is not duplicated).
+   */
+  static RuntimeException status(RuntimeException e) {
+    if (e instanceof InvalidSpecException) {
+      return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+    }
+    if (e instanceof JobRunningException) {
+      return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+    }
+    return Status.UNAVAILABLE.withDescription(e.getMessage()).withCause(e).asRuntimeException();
   }
 
   private static void reply(

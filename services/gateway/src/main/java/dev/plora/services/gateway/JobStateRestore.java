@@ -43,7 +43,7 @@ final class JobStateRestore {
             continue;
           }
           try {
-            JobStatus s = ProtoJson.parse(r.value(), JobStatus.newBuilder()).build();
+            JobStatus s = ProtoJson.parseLenient(r.value(), JobStatus.newBuilder()).build();
             jobs.put(s.getJobId(), s);
           } catch (IllegalArgumentException e) {
             LOG.errorf(

@@ -8,7 +8,9 @@ import dev.plora.proto.v1.Progress;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -52,14 +54,36 @@ public class KafkaIngress {
     }
   }
 
+  /** Worker outcomes, read tolerantly: a field a newer worker added is ignored, not fatal. */
   @Incoming("outcomes")
   @Blocking
   public void onOutcome(String json) {
-    jobs.onOutcome(ProtoJson.parse(json, Outcome.newBuilder()).build());
+    jobs.onOutcome(ProtoJson.parseLenient(json, Outcome.newBuilder()).build());
   }
 
   @Incoming("progress-in")
   public void onProgress(String json) {
-    jobs.onProgress(ProtoJson.parse(json, Progress.newBuilder()).build());
+    jobs.onProgress(ProtoJson.parseLenient(json, Progress.newBuilder()).build());
+  }
+
+  /**
+   * The dead-letter topic: a task a worker could not read is re-issued (its key names job, trial,
+   * stage and attempt); anything else there is for an operator to look at.
+   */
+  @Incoming("dead-letters")
+  @Blocking
+  public void onDeadLetter(ConsumerRecord<String, String> record) {
+    String topic = header(record, "dead-letter-topic");
+    if (topic == null || !topic.startsWith("plora.tasks.")) {
+      return;
+    }
+    String reason = header(record, "dead-letter-reason");
+    JobOrchestrator.TaskKey.parse(record.key())
+        .ifPresent(k -> jobs.onDeadLetteredTask(k, reason == null ? "no reason given" : reason));
+  }
+
+  private static String header(ConsumerRecord<String, String> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 }

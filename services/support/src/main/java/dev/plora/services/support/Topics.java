@@ -25,23 +25,46 @@ public final class Topics {
   public static final String EXPORT = "plora.tasks.export";
   public static final String DEAD_LETTER = "plora.dead-letter";
 
-  /** Training tasks spread over trainer replicas by partition; the others need less parallelism. */
+  /**
+   * The topics at a replication factor. Training tasks spread over trainer replicas by partition;
+   * the others need less parallelism. Every topic requires {@link #minInsyncReplicas}
+   * acknowledgements (producers send with acks=all), so an acknowledged record survives a leader
+   * failover. Tasks are kept 7 days, far longer than the gateway's queue timeout (24 h by default):
+   * a task no worker takes fails its job before it could expire unread.
+   */
   public static List<NewTopic> definitions(short replication) {
-    Map<String, String> week = Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(7)));
+    String isr = String.valueOf(minInsyncReplicas(replication));
+    Map<String, String> week = Map.of("retention.ms", days(7), "min.insync.replicas", isr);
     return List.of(
         new NewTopic(SUBMIT, 3, replication).configs(week),
         // One record per job, latest wins: the gateway's durable job table.
         new NewTopic(STATE, 3, replication)
-            .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "60000")),
+            .configs(
+                Map.of(
+                    "cleanup.policy",
+                    "compact",
+                    "min.compaction.lag.ms",
+                    "60000",
+                    "min.insync.replicas",
+                    isr)),
         new NewTopic(EVENTS, 3, replication).configs(week),
         new NewTopic(PROGRESS, 3, replication)
-            .configs(Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(1)))),
+            .configs(Map.of("retention.ms", days(1), "min.insync.replicas", isr)),
         new NewTopic(DISCOVER, 3, replication).configs(week),
         new NewTopic(TRAIN, 6, replication).configs(week),
         new NewTopic(EVALUATE, 3, replication).configs(week),
         new NewTopic(EXPORT, 3, replication).configs(week),
         new NewTopic(DEAD_LETTER, 1, replication)
-            .configs(Map.of("retention.ms", String.valueOf(TimeUnit.DAYS.toMillis(30)))));
+            .configs(Map.of("retention.ms", days(30), "min.insync.replicas", isr)));
+  }
+
+  /** 2 of 3 replicas (one may be down); 1 on a single-node broker. */
+  public static int minInsyncReplicas(short replication) {
+    return replication >= 3 ? 2 : 1;
+  }
+
+  private static String days(int n) {
+    return String.valueOf(TimeUnit.DAYS.toMillis(n));
   }
 
   /** Creates whichever topics are missing; existing ones are left as they are. */

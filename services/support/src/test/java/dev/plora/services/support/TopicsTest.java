@@ -33,14 +33,17 @@ class TopicsTest {
             .fields()
             .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
         declared.put(
-            spec.path("topicName").asText(), spec.path("partitions").asInt() + " " + config);
+            spec.path("topicName").asText(),
+            spec.path("partitions").asInt() + "x" + spec.path("replicas").asInt() + " " + config);
       }
     }
     Map<String, String> created = new TreeMap<>();
-    for (NewTopic t : Topics.definitions((short) 1)) {
+    for (NewTopic t : Topics.definitions((short) 3)) { // the deployment's replication
       created.put(
           t.name(),
           t.numPartitions()
+              + "x"
+              + t.replicationFactor()
               + " "
               + new TreeMap<>(t.configs() == null ? new HashMap<>() : t.configs()));
     }

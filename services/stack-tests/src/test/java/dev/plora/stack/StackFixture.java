@@ -1,0 +1,209 @@
+package dev.plora.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.plora.jobs.JobMachine;
+import dev.plora.jobs.ProtoJson;
+import dev.plora.jobs.TinyJob;
+import dev.plora.proto.v1.DatasetSpec;
+import dev.plora.proto.v1.JobEvent;
+import dev.plora.proto.v1.JobSpec;
+import dev.plora.proto.v1.JobStatus;
+import dev.plora.proto.v1.LoraSpec;
+import dev.plora.proto.v1.ModelSpec;
+import dev.plora.proto.v1.StrategySpec;
+import dev.plora.proto.v1.TrainingSpec;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * A real embedded stack for a test class: the dev broker and the five services as processes (the
+ * jars this build produced) under {@code target/<name>}, {@code file:} URIs disabled as on a shared
+ * deployment, a tiny generated model and data uploaded through the ArtifactService, and the helpers
+ * the stack tests share.
+ */
+final class StackFixture implements AutoCloseable {
+  final LocalStack stack;
+  final MeshClient client;
+  final Path home;
+  final StackPorts ports;
+
+  private StackFixture(LocalStack stack, MeshClient client, Path home, StackPorts ports) {
+    this.stack = stack;
+    this.client = client;
+    this.home = home;
+    this.ports = ports;
+  }
+
+  static Path root() {
+    return Path.of(System.getProperty("plora.root", "../..")).toAbsolutePath().normalize();
+  }
+
+  /** Starts a fresh stack named {@code name} with {@code env} for every service. */
+  static StackFixture start(String name, StackPorts ports, Map<String, String> env)
+      throws Exception {
+    return start(name, ports, env, Map.of());
+  }
+
+  /** As above, with {@code replicas} of some worker services. */
+  static StackFixture start(
+      String name, StackPorts ports, Map<String, String> env, Map<StackService, Integer> replicas)
+      throws Exception {
+    Path home = root().resolve("services/stack-tests/target/" + name);
+    if (Files.exists(home)) {
+      try (var files = Files.walk(home)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    LocalStack stack = new LocalStack(root(), home, ports, false).withEnvironment(env);
+    replicas.forEach(stack::withReplicas);
+    stack.down(); // leftovers of an interrupted run
+    stack.up(System.out);
+    MeshClient client = new MeshClient(stack.grpcTarget());
+    Path tiny = TinyJob.write(home.resolve("local/tiny"), 32);
+    for (String f : List.of("model.onnx", "tokenizer.json", "train.jsonl", "eval.jsonl")) {
+      assertThat(client.upload(tiny.resolve(f), "uploads/tiny/" + f).getBytes())
+          .isEqualTo(Files.size(tiny.resolve(f)));
+    }
+    return new StackFixture(stack, client, home, ports);
+  }
+
+  /**
+   * A job on the uploaded tiny model and data: rank 4, max length 16, a checkpoint every 5 steps.
+   */
+  static JobSpec.Builder tiny(String strategy, int epochs, int batch) {
+    return JobSpec.newBuilder()
+        .setModel(
+            ModelSpec.newBuilder()
+                .setModelUri("uploads/tiny/model.onnx")
+                .setTokenizerUri("uploads/tiny/tokenizer.json"))
+        .setDataset(
+            DatasetSpec.newBuilder()
+                .setTrainUri("uploads/tiny/train.jsonl")
+                .setEvalUri("uploads/tiny/eval.jsonl"))
+        .setLora(LoraSpec.newBuilder().setRank(4))
+        .setStrategy(StrategySpec.newBuilder().setKind(strategy).setFewShot(4))
+        .setTraining(
+            TrainingSpec.newBuilder()
+                .setEpochs(epochs)
+                .setBatchSize(batch)
+                .setMaxLength(16)
+                .setCheckpointEvery(5));
+  }
+
+  /** Watches a job to its end, collecting every event. */
+  List<JobEvent> watch(String jobId) {
+    List<JobEvent> events = new ArrayList<>();
+    client.watch(jobId).forEachRemaining(events::add);
+    return events;
+  }
+
+  /** Polls until {@code condition} holds, or fails naming {@code what} and the last status. */
+  static JobStatus await(
+      Predicate<JobStatus> condition, String what, Duration timeout, Supplier<JobStatus> poll)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JobStatus last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = poll.get();
+        if (last != null && condition.test(last)) {
+          return last;
+        }
+      } catch (StatusRuntimeException e) {
+        // not there yet (or the gateway is restarting)
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(
+        "timed out waiting for "
+            + what
+            + "; last status: "
+            + (last == null ? "none" : ProtoJson.print(last)));
+  }
+
+  /** Waits for the job to end (succeeded, failed or cancelled). */
+  JobStatus awaitEnd(String jobId, Duration timeout) throws InterruptedException {
+    return await(
+        s -> JobMachine.isTerminal(s.getState()),
+        "job " + jobId + " to end",
+        timeout,
+        () -> client.get(jobId));
+  }
+
+  JobStatus byClientId(String clientJobId) {
+    return client.list().stream()
+        .filter(j -> j.getSpec().getClientJobId().equals(clientJobId))
+        .findFirst()
+        .orElse(null);
+  }
+
+  KafkaProducer<String, String> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ports.bootstrap());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  /**
+   * Every record of {@code topic} so far, read from the beginning until {@code done} holds or time
+   * runs out.
+   */
+  List<ConsumerRecord<String, String>> records(
+      String topic, Duration timeout, Predicate<List<ConsumerRecord<String, String>>> done) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ports.bootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "stack-test-" + System.nanoTime());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    List<ConsumerRecord<String, String>> out = new ArrayList<>();
+    try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+      c.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline && !done.test(out)) {
+        c.poll(Duration.ofMillis(500)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  /** A service's whole log. */
+  String log(StackService s) {
+    return log(StackInstance.first(s));
+  }
+
+  /** One process's whole log. */
+  String log(StackInstance i) {
+    try {
+      return Files.readString(stack.logs().resolve(i.id() + ".log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    stack.down();
+  }
+}
