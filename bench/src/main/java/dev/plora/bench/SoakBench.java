@@ -16,7 +16,6 @@ import dev.plora.stack.MeshClient;
 import dev.plora.stack.StackInstance;
 import dev.plora.stack.StackPorts;
 import dev.plora.stack.StackService;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +52,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class SoakBench {
   private SoakBench() {}
 
+  /** The operator's Kafka client settings and the admin token, read after {@code up}. */
+  private static final Properties KAFKA = new Properties();
+
+  private static String token;
+
   public static void main(String[] args) throws Exception {
     Path home = Path.of(args[0]);
     int jobs = Integer.parseInt(args[1]);
@@ -63,11 +67,18 @@ public final class SoakBench {
     StackPorts ports = new StackPorts(29492, 29493, 29400, 28380);
     LocalStack stack =
         new LocalStack(root, home, ports, false)
-            .withEnvironment(Map.of("PLORA_SILENCE_TIMEOUT", "20s", "PLORA_HEARTBEAT_INTERVAL", "2s"))
+            .withEnvironment(
+                Map.of("PLORA_SILENCE_TIMEOUT", "20s", "PLORA_HEARTBEAT_INTERVAL", "2s"))
             .withReplicas(StackService.TRAINER, replicas);
     stack.down();
     stack.up(System.err);
-    try (MeshClient client = new MeshClient(stack.grpcTarget())) {
+    // The stack is secure: the operator's SASL_SSL settings for Kafka, the admin token for
+    // submissions.
+    try (var in = java.nio.file.Files.newInputStream(stack.security().clientProperties())) {
+      KAFKA.load(in);
+    }
+    token = dev.plora.stack.security.StackSecurity.readToken(stack.security().adminToken());
+    try (MeshClient client = stack.client()) {
       Path tiny = TinyJob.write(home.resolve("local/tiny"), 32);
       for (String f : List.of("model.onnx", "tokenizer.json", "train.jsonl", "eval.jsonl")) {
         client.upload(tiny.resolve(f), "uploads/tiny/" + f);
@@ -81,66 +92,97 @@ public final class SoakBench {
   private static JobSpec spec(String clientJobId) {
     return JobSpec.newBuilder()
         .setClientJobId(clientJobId)
-        .setModel(ModelSpec.newBuilder().setModelUri("uploads/tiny/model.onnx").setTokenizerUri("uploads/tiny/tokenizer.json"))
-        .setDataset(DatasetSpec.newBuilder().setTrainUri("uploads/tiny/train.jsonl").setEvalUri("uploads/tiny/eval.jsonl"))
+        .setModel(
+            ModelSpec.newBuilder()
+                .setModelUri("uploads/tiny/model.onnx")
+                .setTokenizerUri("uploads/tiny/tokenizer.json"))
+        .setDataset(
+            DatasetSpec.newBuilder()
+                .setTrainUri("uploads/tiny/train.jsonl")
+                .setEvalUri("uploads/tiny/eval.jsonl"))
         .setLora(LoraSpec.newBuilder().setRank(4))
         .setStrategy(StrategySpec.newBuilder().setKind("dense"))
-        .setTraining(TrainingSpec.newBuilder().setEpochs(4).setBatchSize(8).setMaxLength(16).setCheckpointEvery(4))
+        .setTraining(
+            TrainingSpec.newBuilder()
+                .setEpochs(4)
+                .setBatchSize(8)
+                .setMaxLength(16)
+                .setCheckpointEvery(4))
         .build();
   }
 
   private static void run(
-      LocalStack stack, MeshClient client, StackPorts ports, int jobs, int replicas, Duration duration, boolean chaos)
+      LocalStack stack,
+      MeshClient client,
+      StackPorts ports,
+      int jobs,
+      int replicas,
+      Duration duration,
+      boolean chaos)
       throws Exception {
     long t0 = System.currentTimeMillis();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong peakGateway = new AtomicLong();
     StackInstance gateway = StackInstance.first(StackService.GATEWAY);
     ExecutorService pool = Executors.newFixedThreadPool(6);
-    pool.submit(() -> {
-      while (!stop.get()) {
-        peakGateway.accumulateAndGet(stack.residentBytes(gateway), Math::max);
-        sleep(1000);
-      }
-    });
+    pool.submit(
+        () -> {
+          while (!stop.get()) {
+            peakGateway.accumulateAndGet(stack.residentBytes(gateway), Math::max);
+            sleep(1000);
+          }
+        });
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
       ids.add("soak-" + t0 + "-" + i);
     }
-    // Three gRPC clients and one Kafka producer share the jobs; submissions spread over the first half.
+    // Three gRPC clients and one Kafka producer share the jobs; submissions spread over the first
+    // half.
     long spacing = Math.max(1, duration.toMillis() / 2 / Math.max(1, (jobs + 3) / 4));
     for (int c = 0; c < 4; c++) {
       int client4 = c;
-      pool.submit(() -> {
-        try (KafkaProducer<String, String> producer = producer(ports)) {
-          for (int i = client4; i < jobs; i += 4) {
-            sleep(spacing);
-            String id = ids.get(i);
-            try {
-              if (client4 == 3) {
-                producer.send(new ProducerRecord<>("plora.jobs.submit", id, ProtoJson.print(spec(id)))).get(10, TimeUnit.MINUTES);
-              } else {
-                client.submit(spec(id));
-              }
-            } catch (Exception e) {
-              System.err.printf("soak: submitting %s failed (%s); retrying once%n", id, e.getMessage());
-              sleep(5000);
-              try {
-                client.submit(spec(id)); // same client_job_id: never a duplicate job
-              } catch (RuntimeException again) {
-                System.err.printf("soak: %s not submitted: %s%n", id, again.getMessage());
+      pool.submit(
+          () -> {
+            try (KafkaProducer<String, String> producer = producer(ports)) {
+              for (int i = client4; i < jobs; i += 4) {
+                sleep(spacing);
+                String id = ids.get(i);
+                try {
+                  if (client4 == 3) {
+                    ProducerRecord<String, String> record =
+                        new ProducerRecord<>("plora.jobs.submit", id, ProtoJson.print(spec(id)));
+                    record
+                        .headers()
+                        .add(
+                            "authorization",
+                            ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    producer.send(record).get(10, TimeUnit.MINUTES);
+                  } else {
+                    client.submit(spec(id));
+                  }
+                } catch (Exception e) {
+                  System.err.printf(
+                      "soak: submitting %s failed (%s); retrying once%n", id, e.getMessage());
+                  sleep(5000);
+                  try {
+                    client.submit(spec(id)); // same client_job_id: never a duplicate job
+                  } catch (RuntimeException again) {
+                    System.err.printf("soak: %s not submitted: %s%n", id, again.getMessage());
+                  }
+                }
               }
             }
-          }
-        }
-        return null;
-      });
+            return null;
+          });
     }
     int kills = 0;
     boolean gatewayKilled = false;
     Random random = new Random(7);
-    List<StackInstance> workers = stack.instances().stream()
-        .filter(i -> i.service() != StackService.DEV_BROKER && i.service() != StackService.GATEWAY).toList();
+    List<StackInstance> workers =
+        stack.instances().stream()
+            .filter(
+                i -> i.service() != StackService.DEV_BROKER && i.service() != StackService.GATEWAY)
+            .toList();
     long end = t0 + duration.toMillis();
     while (System.currentTimeMillis() < end) {
       sleep(chaos ? 20_000 : 5_000);
@@ -172,13 +214,18 @@ public final class SoakBench {
     long wall = System.currentTimeMillis() - t0;
     stop.set(true);
     pool.shutdownNow();
-    report(client, ports, ids, jobs, replicas, chaos, kills, gatewayKilled, wall, peakGateway.get());
+    report(
+        client, ports, ids, jobs, replicas, chaos, kills, gatewayKilled, wall, peakGateway.get());
   }
 
   private static int finished(MeshClient client, List<String> ids) {
     try {
       Map<String, JobStatus> byClient = byClientId(client);
-      return (int) ids.stream().map(byClient::get).filter(s -> s != null && JobMachine.isTerminal(s.getState())).count();
+      return (int)
+          ids.stream()
+              .map(byClient::get)
+              .filter(s -> s != null && JobMachine.isTerminal(s.getState()))
+              .count();
     } catch (RuntimeException gatewayRestarting) {
       return -1;
     }
@@ -192,8 +239,17 @@ public final class SoakBench {
     return out;
   }
 
-  private static void report(MeshClient client, StackPorts ports, List<String> ids, int jobs, int replicas, boolean chaos,
-      int kills, boolean gatewayKilled, long wallMs, long peakGateway) {
+  private static void report(
+      MeshClient client,
+      StackPorts ports,
+      List<String> ids,
+      int jobs,
+      int replicas,
+      boolean chaos,
+      int kills,
+      boolean gatewayKilled,
+      long wallMs,
+      long peakGateway) {
     Map<String, JobStatus> byClient = byClientId(client);
     Map<String, Integer> succeededRecords = succeededRecords(ports);
     int succeeded = 0;
@@ -223,16 +279,28 @@ public final class SoakBench {
         "| trainers | chaos | submitted | succeeded | failed | lost | duplicated | p50 s | p95 s | jobs/min | gateway peak RSS MB | workers killed | wall s |");
     System.out.printf(
         "| %d | %s | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f | %d | %d%s | %.0f |%n",
-        replicas, chaos ? "yes" : "no", jobs, succeeded, failed, lost, duplicated,
-        percentile(latencies, 0.5) / 1000.0, percentile(latencies, 0.95) / 1000.0,
-        succeeded / (wallMs / 60000.0), peakGateway >> 20, kills, gatewayKilled ? " + gateway" : "", wallMs / 1000.0);
+        replicas,
+        chaos ? "yes" : "no",
+        jobs,
+        succeeded,
+        failed,
+        lost,
+        duplicated,
+        percentile(latencies, 0.5) / 1000.0,
+        percentile(latencies, 0.95) / 1000.0,
+        succeeded / (wallMs / 60000.0),
+        peakGateway >> 20,
+        kills,
+        gatewayKilled ? " + gateway" : "",
+        wallMs / 1000.0);
   }
 
   /** Per job id, how many state records said SUCCEEDED: a job ends once. */
   private static Map<String, Integer> succeededRecords(StackPorts ports) {
     Properties p = new Properties();
+    p.putAll(KAFKA);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ports.bootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "soak-" + System.nanoTime());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "plora-operator-soak-" + System.nanoTime());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -243,7 +311,8 @@ public final class SoakBench {
       while (System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
           if (r.value() != null
-              && ProtoJson.parseLenient(r.value(), JobStatus.newBuilder()).getState() == JobState.JOB_STATE_SUCCEEDED) {
+              && ProtoJson.parseLenient(r.value(), JobStatus.newBuilder()).getState()
+                  == JobState.JOB_STATE_SUCCEEDED) {
             out.merge(r.key(), 1, Integer::sum);
           }
         }
@@ -261,6 +330,7 @@ public final class SoakBench {
 
   private static KafkaProducer<String, String> producer(StackPorts ports) {
     Properties p = new Properties();
+    p.putAll(KAFKA);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ports.bootstrap());
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

@@ -20,7 +20,7 @@ final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (MeshClient client = new MeshClient(stack.gatewayTarget())) {
+    try (MeshClient client = stack.client()) {
       System.out.printf("%s %s%n", jobId, JobReport.state(client.cancel(jobId).getState()));
       return 0;
     }

@@ -22,7 +22,7 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (MeshClient client = new MeshClient(stack.gatewayTarget())) {
+    try (MeshClient client = stack.client()) {
       DeleteJobResponse r = client.delete(jobId);
       System.out.printf("%s deleted (%,d bytes of files)%n", r.getJobId(), r.getBytesFreed());
       return 0;

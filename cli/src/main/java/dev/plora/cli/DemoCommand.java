@@ -79,7 +79,10 @@ final class DemoCommand implements Callable<Integer> {
         "data: %d training and %d held-out SpamAssassin mails (stratified samples) in %s%n",
         trainSize, evalSize, data);
     s.up(System.out);
-    try (MeshClient client = new MeshClient(stack.gatewayTarget())) {
+    try (MeshClient client = stack.client()) {
+      // The stack reads no host files: the data goes into the admin's upload area.
+      String trainUri = Uploads.contentAddressed(client, train).getPath();
+      String evalUri = Uploads.contentAddressed(client, eval).getPath();
       List<JobStatus> done = new ArrayList<>();
       List<JobStatus> submitted = new ArrayList<>();
       for (String strategy : List.of("partial-lora", "dense")) {
@@ -89,8 +92,8 @@ final class DemoCommand implements Callable<Integer> {
                 .setModel(dev.plora.proto.v1.ModelSpec.newBuilder().setModelUri("default"))
                 .setDataset(
                     dev.plora.proto.v1.DatasetSpec.newBuilder()
-                        .setTrainUri(train.toUri().toString())
-                        .setEvalUri(eval.toUri().toString()))
+                        .setTrainUri(trainUri)
+                        .setEvalUri(evalUri))
                 .setStrategy(dev.plora.proto.v1.StrategySpec.newBuilder().setKind(strategy))
                 .setTraining(
                     dev.plora.proto.v1.TrainingSpec.newBuilder()

@@ -57,6 +57,13 @@ final class JobReport {
           e.getParityMaxDiff() > 0
               ? String.format(", ONNX Runtime parity %.2e", e.getParityMaxDiff())
               : "");
+      if (!e.getSha256().isEmpty()) {
+        out.printf(
+            "         %-11s sha256 %s%s%n",
+            "",
+            e.getSha256(),
+            e.getFilesCount() > 1 ? " (manifest of " + e.getFilesCount() + " files)" : "");
+      }
     }
   }
 

@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
       WatchCommand.class,
       CancelCommand.class,
       DeleteCommand.class,
+      DownloadCommand.class,
+      TokenCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

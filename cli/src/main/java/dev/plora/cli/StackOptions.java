@@ -1,8 +1,11 @@
 package dev.plora.cli;
 
 import dev.plora.stack.LocalStack;
+import dev.plora.stack.MeshClient;
 import dev.plora.stack.StackPorts;
 import dev.plora.stack.StackService;
+import dev.plora.stack.security.StackSecurity;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -49,6 +52,27 @@ final class StackOptions {
           "worker replicas to run, e.g. trainer=2,evaluator=1 (each its own process and worker name; default 1 each)")
   Map<String, Integer> replicas;
 
+  @Option(
+      names = "--ca",
+      paramLabel = "PEM",
+      description =
+          "CA certificate the gateway's TLS certificate chains to (default: the embedded stack's"
+              + " <stack-home>/tls/ca.pem when it exists, else the JVM's trusted roots)")
+  Path ca;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "bearer token for the gateway (default: $PLORA_TOKEN, else the embedded stack's admin token"
+              + " <stack-home>/auth/admin.token)")
+  Path tokenFile;
+
+  @Option(
+      names = "--plaintext",
+      description = "no TLS (only for a gateway started with PLORA_GRPC_PLAINTEXT=true)")
+  boolean plaintext;
+
   static Path repoRoot() {
     return Path.of(System.getProperty("plora.root", ".")).toAbsolutePath().normalize();
   }
@@ -76,9 +100,36 @@ final class StackOptions {
 
   private LocalStack plain() {
     return new LocalStack(
-        repoRoot(),
-        home != null ? home : repoRoot().resolve(".plora"),
-        new StackPorts(kafkaPort, kafkaPort + 1, grpcPort, httpPort));
+        repoRoot(), home(), new StackPorts(kafkaPort, kafkaPort + 1, grpcPort, httpPort));
+  }
+
+  Path home() {
+    return home != null ? home : repoRoot().resolve(".plora");
+  }
+
+  /** A client of the gateway with the CA and token these options name. */
+  MeshClient client() {
+    StackSecurity security = new StackSecurity(home());
+    Path trust = ca != null ? ca : Files.isRegularFile(security.caPem()) ? security.caPem() : null;
+    return new MeshClient(
+        gatewayTarget(), new MeshClient.Credentials(trust, token(security), plaintext));
+  }
+
+  private String token(StackSecurity security) {
+    String env = System.getenv("PLORA_TOKEN");
+    if (tokenFile != null) {
+      return StackSecurity.readToken(tokenFile);
+    }
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    if (Files.isRegularFile(security.adminToken())) {
+      return StackSecurity.readToken(security.adminToken());
+    }
+    throw new IllegalArgumentException(
+        "no token for the gateway: give --token-file or PLORA_TOKEN (mint one with `plora token`), or"
+            + " start the embedded stack with `plora up`, which writes "
+            + security.adminToken());
   }
 
   String gatewayTarget() {

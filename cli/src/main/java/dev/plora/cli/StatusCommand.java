@@ -27,7 +27,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     LocalStack stack = options.stack();
     if (jobId != null) {
-      try (MeshClient client = new MeshClient(options.gatewayTarget())) {
+      try (MeshClient client = options.client()) {
         JobReport.print(client.get(jobId), stack.store(), System.out);
         return 0;
       }
@@ -46,7 +46,9 @@ final class StatusCommand implements Callable<Integer> {
               ? "http://127.0.0.1:" + s.httpPort() + "/q/health"
               : stack.ports().bootstrap());
     }
-    try (MeshClient client = new MeshClient(options.gatewayTarget())) {
+    System.out.printf(
+        "%nTLS: gateway %s trusts CA %s%n", options.gatewayTarget(), stack.security().caPem());
+    try (MeshClient client = options.client()) {
       List<JobStatus> jobs = client.list();
       System.out.printf("%njobs: %d%n", jobs.size());
       for (JobStatus j : jobs) {

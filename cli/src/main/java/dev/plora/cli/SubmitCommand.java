@@ -16,16 +16,19 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =
-        "Submit a fine-tuning job to the gateway (gRPC): --spec job.json and/or flags. Local files become file:"
-            + " URIs (the embedded stack allows them), or are uploaded to the artifact store with --upload.")
+        "Submit a fine-tuning job to the gateway (gRPC): --spec job.json and/or flags. Local files are"
+            + " uploaded to your area of the artifact store (uploads/<you>/, content-addressed, so the same file"
+            + " is stored once), or passed as file: URIs with --file-uris where the deployment enables them.")
 final class SubmitCommand implements Callable<Integer> {
   @Mixin StackOptions stack;
   @Mixin JobSpecOptions job;
 
   @Option(
-      names = "--upload",
-      description = "upload local files through the ArtifactService instead of passing file: URIs")
-  boolean upload;
+      names = "--file-uris",
+      description =
+          "pass local files as file: URIs instead of uploading them (only where the operator enabled"
+              + " plora.store.allow-file-uris)")
+  boolean fileUris;
 
   @Option(
       names = "--watch",
@@ -34,22 +37,15 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (MeshClient client = new MeshClient(stack.gatewayTarget())) {
+    try (MeshClient client = stack.client()) {
       JobSpec spec =
           job.build(
               (path, option) -> {
-                if (!upload) {
+                if (fileUris) {
                   return JobSpecOptions.fileUri(path, option);
                 }
-                Path local =
-                    Path.of(JobSpecOptions.fileUri(path, option).substring("file:".length()));
-                ArtifactInfo info =
-                    client.upload(
-                        local,
-                        "uploads/"
-                            + Integer.toHexString(local.toString().hashCode())
-                            + "/"
-                            + local.getFileName());
+                Path local = Path.of(java.net.URI.create(JobSpecOptions.fileUri(path, option)));
+                ArtifactInfo info = Uploads.contentAddressed(client, local);
                 System.err.printf(
                     "uploaded %s -> %s (%,d bytes)%n", local, info.getPath(), info.getBytes());
                 return info.getPath();

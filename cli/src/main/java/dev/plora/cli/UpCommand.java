@@ -20,8 +20,15 @@ final class UpCommand implements Callable<Integer> {
     LocalStack stack = options.stack();
     stack.up(System.out);
     System.out.printf(
-        "plora stack up: gRPC %s, Kafka %s, store %s, logs %s%n",
+        "plora stack up: gRPC %s (TLS), Kafka %s (SASL_SSL), store %s, logs %s%n",
         stack.grpcTarget(), stack.ports().bootstrap(), stack.store(), stack.logs());
+    System.out.printf(
+        "  CA %s, admin token %s (the CLI uses both; `plora token --subject NAME` mints more)%n"
+            + "  Kafka operator config %s, kcat: kcat -F %s -L%n",
+        stack.security().caPem(),
+        stack.security().adminToken(),
+        stack.security().clientProperties(),
+        stack.security().kcatConf());
     return 0;
   }
 }

@@ -21,7 +21,7 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (MeshClient client = new MeshClient(stack.gatewayTarget())) {
+    try (MeshClient client = stack.client()) {
       JobStatus end = new JobWatcher(System.out).follow(client, jobId);
       JobReport.print(end, stack.stack().store(), System.out);
       return JobWatcher.exitCode(end);

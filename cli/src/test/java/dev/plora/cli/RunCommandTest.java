@@ -70,7 +70,24 @@ class RunCommandTest {
         plora("run", "--train", writeOne(), "--max-len", "0", "--store", dir.toString());
     assertThat(zero.err())
         .startsWith("plora: error: --max-len (training.max_length) must be in [2, 8192], got 0");
-    CliRunner.Result down = plora("status", "job-x", "--gateway", "127.0.0.1:1");
+    CliRunner.Result noToken = plora("status", "job-x", "--gateway", "127.0.0.1:1");
+    assertThat(noToken.code()).isEqualTo(1);
+    assertThat(noToken.err()).contains("no token for the gateway").contains("plora token");
+    Path token = dir.resolve("token");
+    try {
+      Files.writeString(token, "not-checked-before-connecting\n");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    CliRunner.Result down =
+        plora(
+            "status",
+            "job-x",
+            "--gateway",
+            "127.0.0.1:1",
+            "--token-file",
+            token.toString(),
+            "--plaintext");
     assertThat(down.code()).isEqualTo(1);
     assertThat(down.err()).contains("UNAVAILABLE").contains("plora up");
   }

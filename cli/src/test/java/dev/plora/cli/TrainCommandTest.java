@@ -230,6 +230,8 @@ class TrainCommandTest {
             "0.5",
             "--rank",
             "2",
+            "--max-len",
+            "32",
             "--model",
             model.toString(),
             "--out",
@@ -339,10 +341,17 @@ class TrainCommandTest {
                     train.toString(),
                     "--targets",
                     "gate_proj",
+                    "--max-len",
+                    "32",
                     "--out",
                     out)
                 .err())
         .contains("target pattern 'gate_proj' matches no module");
+    // The tiny model has 64 positions; the default --max-len (128) does not fit it.
+    assertThat(
+            plora("train", "--model", model.toString(), "--train", train.toString(), "--out", out)
+                .err())
+        .contains("--max-len is 128, but the model has 64 positions");
     assertThat(
             plora(
                     "train",

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -69,6 +70,16 @@ public final class ArtifactStore {
 
   /** A store-relative path: no absolute paths, no {@code ..}, no symlink escapes. */
   public Path relative(String path, String field) {
+    try {
+      return checkedRelative(path, field);
+    } catch (InvalidPathException e) {
+      // A NUL or another character the file system refuses: the user's mistake, not a crash.
+      throw new InvalidSpecException(
+          field, "'" + path + "' is not a valid path (" + e.getReason() + ")");
+    }
+  }
+
+  private Path checkedRelative(String path, String field) {
     if (path.startsWith("/") || path.startsWith("\\") || Path.of(path).isAbsolute()) {
       throw new InvalidSpecException(
           field, "'" + path + "' is absolute; give a path relative to the artifact store");

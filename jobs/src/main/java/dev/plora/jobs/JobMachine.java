@@ -92,8 +92,13 @@ public final class JobMachine {
     if (trial.getDone().getNumber() != o.getStage().getNumber() - 1) {
       return Step.unchanged(s); // out of order: no task for that stage was issued
     }
-    if (attempt(o.getAttempt()) < attempt(trial.getAttempt())) {
-      return Step.unchanged(s); // a superseded attempt: the stage was re-issued since
+    if (attempt(o.getAttempt()) != attempt(trial.getAttempt())) {
+      // Older: a superseded attempt (the stage was re-issued since). Newer: no such task was
+      // issued.
+      return Step.unchanged(s);
+    }
+    if (o.getStage() == Stage.STAGE_EXPORT && o.getTrial() != s.getBestTrial()) {
+      return Step.unchanged(s); // only the best trial is exported
     }
     if (!o.getOk()) {
       return o.getTransient()

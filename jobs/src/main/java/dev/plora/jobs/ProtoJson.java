@@ -34,7 +34,8 @@ public final class ProtoJson {
 
   /**
    * Parses proto3 JSON into a builder of the expected type. Unknown fields are errors, so a
-   * misspelt option is reported instead of silently falling back to its default.
+   * misspelt option is reported instead of silently falling back to its default. The text is
+   * bounded before it is parsed ({@link JsonBounds}: size and nesting).
    *
    * @throws IllegalArgumentException naming the message type and what the parser objected to
    */
@@ -52,6 +53,11 @@ public final class ProtoJson {
 
   private static <B extends Message.Builder> B merge(
       JsonFormat.Parser parser, String json, B builder) {
+    String problem = JsonBounds.check(json);
+    if (problem != null) {
+      throw new IllegalArgumentException(
+          "not a valid " + builder.getDescriptorForType().getFullName() + ": " + problem);
+    }
     try {
       parser.merge(json, builder);
       return builder;

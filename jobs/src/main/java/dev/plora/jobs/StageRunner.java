@@ -221,10 +221,13 @@ public final class StageRunner {
               Path out =
                   f == ExportFormat.ONNX_MERGED ? dir.resolve("model.onnx") : dir.resolve(name);
               ExportRun.Result r = ExportRun.execute(run, f, out, check, true, false);
+              ExportDigests.Digest digest = ExportDigests.of(store, out);
               return ExportArtifact.newBuilder()
                   .setFormat(name)
                   .setUri(store.uriOf(out))
                   .setBytes(r.bytes())
+                  .setSha256(digest.sha256())
+                  .addAllFiles(digest.files())
                   .setParityMaxDiff(Double.isNaN(r.parityMaxDiff()) ? 0 : r.parityMaxDiff())
                   .build();
             })

@@ -1,5 +1,6 @@
 package dev.plora.stack;
 
+import dev.plora.stack.security.StackSecurity;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -20,8 +21,14 @@ import java.util.Optional;
 /**
  * The embedded stack as local processes: the dev broker (real Kafka) and the five services, each
  * logging to {@code HOME/logs/NAME.log}, tracked by pid files in {@code HOME/stack/}, the artifact
- * store in {@code HOME/store} ({@code file:} URIs enabled by default, as this stack runs on the
- * user's machine). Processes outlive the command that started them; {@link #down()} stops them.
+ * store in {@code HOME/store}. Processes outlive the command that started them; {@link #down()}
+ * stops them.
+ *
+ * <p>Secure by default ({@link StackSecurity}, made at the first start): the gateway serves gRPC
+ * over TLS and verifies a bearer token on every call, the broker takes only SASL_SSL clients with
+ * one SCRAM principal per service and per-service ACLs, and jobs may not name host files ({@code
+ * file:} URIs off unless asked for): inputs are uploaded. {@link #client()} connects with the
+ * stack's CA and admin token.
  */
 public final class LocalStack {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
@@ -30,6 +37,8 @@ public final class LocalStack {
   private final Path home;
   private final StackPorts ports;
   private final boolean allowFileUris;
+  private final StackSecurity security;
+  private boolean secured;
   private final Map<String, String> extraEnvironment = new java.util.HashMap<>();
   private final Map<StackService, Map<String, String>> serviceEnvironment =
       new java.util.EnumMap<>(StackService.class);
@@ -46,18 +55,45 @@ public final class LocalStack {
   }
 
   public LocalStack(Path repoRoot, Path home, StackPorts ports) {
-    this(repoRoot, home, ports, true);
+    this(repoRoot, home, ports, false);
   }
 
   /**
-   * @param allowFileUris whether jobs may name host files ({@code file:}); off, inputs must be
-   *     uploaded
+   * @param allowFileUris whether jobs may name host files ({@code file:}): any user who can submit
+   *     could make the workers read any file this user can; off (the default), inputs are uploaded
    */
   public LocalStack(Path repoRoot, Path home, StackPorts ports, boolean allowFileUris) {
     this.repoRoot = repoRoot.toAbsolutePath().normalize();
     this.home = home.toAbsolutePath().normalize();
     this.ports = ports;
     this.allowFileUris = allowFileUris;
+    this.security = new StackSecurity(this.home);
+  }
+
+  /** The stack's CA, keys, tokens and Kafka credentials (under {@code HOME/tls, auth, kafka}). */
+  public StackSecurity security() {
+    return security;
+  }
+
+  /** A client of this stack's gateway with its CA and admin token. */
+  public MeshClient client() {
+    return client(StackSecurity.readToken(security.adminToken()));
+  }
+
+  /** A client of this stack's gateway with its CA and the given token. */
+  public MeshClient client(String token) {
+    return new MeshClient(grpcTarget(), MeshClient.Credentials.tls(security.caPem(), token));
+  }
+
+  /** Makes the security material that is missing (once per LocalStack), saying what it made. */
+  private synchronized void secure(PrintStream log) {
+    if (secured) {
+      return;
+    }
+    for (String made : security.ensure(ports.bootstrap())) {
+      log.println("security: made " + made);
+    }
+    secured = true;
   }
 
   public StackPorts ports() {
@@ -120,6 +156,7 @@ public final class LocalStack {
   }
 
   public void start(StackInstance i, PrintStream log) {
+    secure(log);
     StackService s = i.service();
     Optional<Long> running = pid(i).filter(this::alive);
     if (running.isPresent()) {
@@ -243,7 +280,7 @@ public final class LocalStack {
             !alive
                 ? "down"
                 : s == StackService.DEV_BROKER
-                    ? (portOpen(ports.kafka()) ? "UP" : "starting")
+                    ? (brokerReady() ? "UP" : "starting")
                     : health(i.httpPort(ports));
         out.add(new ServiceState(i, pid.orElse(-1L), alive, health, i.httpPort(ports)));
       }
@@ -298,8 +335,18 @@ public final class LocalStack {
               Integer.toString(ports.kafka()),
               "--controller-port",
               Integer.toString(ports.controller()),
+              "--internal-port",
+              Integer.toString(ports.internal()),
               "--dir",
-              home.resolve("kafka").toString()));
+              home.resolve("kafka").toString(),
+              "--keystore",
+              security.brokerKeystore().toString(),
+              "--keystore-password-file",
+              security.brokerKeystorePassword().toString(),
+              "--ca",
+              security.caPem().toString(),
+              "--users",
+              security.kafka().users().toString()));
     }
     return cmd;
   }
@@ -323,6 +370,12 @@ public final class LocalStack {
     env.put("PLORA_KAFKA", ports.bootstrap());
     env.put("PLORA_STORE", store().toString());
     env.put("PLORA_ALLOW_FILE_URIS", Boolean.toString(allowFileUris));
+    if (s != StackService.DEV_BROKER) {
+      // Kafka: this service's own SCRAM principal over TLS (replicas share their service's).
+      env.put("PLORA_KAFKA_SECURITY_PROTOCOL", "SASL_SSL");
+      env.put("PLORA_KAFKA_JAAS", security.kafka().jaas(s.id()));
+      env.put("PLORA_KAFKA_CA", security.caPem().toString());
+    }
     env.putIfAbsent("DJL_CACHE_DIR", repoRoot.resolve(".cache/djl").toString());
     env.putIfAbsent("PLORA_HOME", repoRoot.resolve(".cache/plora").toString());
     // PyTorch frees every tensor; keep freed memory in the heap instead of returning it to the OS
@@ -336,6 +389,9 @@ public final class LocalStack {
     if (s == StackService.GATEWAY) {
       env.put("PLORA_GRPC_PORT", Integer.toString(ports.grpc()));
       env.put("PLORA_GRPC_HOST", "127.0.0.1");
+      env.put("PLORA_GRPC_TLS_CERT", security.gatewayCert().toString());
+      env.put("PLORA_GRPC_TLS_KEY", security.gatewayKey().toString());
+      env.put("PLORA_JWT_PUBLIC_KEY", security.jwtPublicKey().toString());
     } else if (s != StackService.DEV_BROKER) {
       env.put("PLORA_WORKER_NAME", i.workerName());
     }
@@ -377,9 +433,7 @@ public final class LocalStack {
                 + tail(i, 15));
       }
       boolean ready =
-          s == StackService.DEV_BROKER
-              ? portOpen(ports.kafka())
-              : "UP".equals(health(i.httpPort(ports)));
+          s == StackService.DEV_BROKER ? brokerReady() : "UP".equals(health(i.httpPort(ports)));
       if (ready) {
         return;
       }
@@ -424,6 +478,11 @@ public final class LocalStack {
       Thread.currentThread().interrupt();
       return "unknown";
     }
+  }
+
+  /** Listening, and its users and ACLs provisioned (the broker writes {@code ready} then). */
+  private boolean brokerReady() {
+    return portOpen(ports.kafka()) && Files.exists(home.resolve("kafka/ready"));
   }
 
   private static boolean portOpen(int port) {

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import dev.plora.proto.v1.ArtifactInfo;
 import dev.plora.proto.v1.ArtifactServiceGrpc;
 import dev.plora.proto.v1.DeleteJobResponse;
+import dev.plora.proto.v1.DownloadChunk;
+import dev.plora.proto.v1.DownloadRequest;
 import dev.plora.proto.v1.GetJobRequest;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobServiceGrpc;
@@ -13,8 +15,12 @@ import dev.plora.proto.v1.ListJobsRequest;
 import dev.plora.proto.v1.ListJobsResponse;
 import dev.plora.proto.v1.SubmitJobRequest;
 import dev.plora.proto.v1.UploadChunk;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,19 +36,113 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A gRPC client of the gateway: the CLI's {@code submit}, {@code watch}, {@code status} and
- * uploads.
+ * uploads. It speaks TLS (trusting a given CA, e.g. the embedded stack's {@code ca.pem}, or the
+ * JVM's roots) and sends a bearer token on every call.
  */
 public final class MeshClient implements AutoCloseable {
   private static final int CHUNK = 256 * 1024;
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  /**
+   * How to reach a gateway.
+   *
+   * @param ca the CA to trust (PEM); null: the JVM's trusted roots
+   * @param token the bearer token (a JWT); null: none (only health would answer)
+   * @param plaintext no TLS at all (a gateway started with PLORA_GRPC_PLAINTEXT=true)
+   */
+  public record Credentials(Path ca, String token, boolean plaintext) {
+    public static Credentials tls(Path ca, String token) {
+      return new Credentials(ca, token, false);
+    }
+  }
 
   private final ManagedChannel channel;
   private final JobServiceGrpc.JobServiceBlockingStub jobs;
   private final ArtifactServiceGrpc.ArtifactServiceStub artifacts;
+  private final ArtifactServiceGrpc.ArtifactServiceBlockingStub artifactsBlocking;
 
-  public MeshClient(String target) {
-    this.channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+  public MeshClient(String target, Credentials credentials) {
+    ManagedChannelBuilder<?> b;
+    if (credentials.plaintext()) {
+      b = ManagedChannelBuilder.forTarget(target).usePlaintext();
+    } else {
+      try {
+        TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder();
+        if (credentials.ca() != null) {
+          tls.trustManager(credentials.ca().toFile());
+        }
+        b = Grpc.newChannelBuilder(target, tls.build());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot read the CA certificate " + credentials.ca() + ": " + e.getMessage(), e);
+      }
+    }
+    if (credentials.token() != null) {
+      Metadata headers = new Metadata();
+      headers.put(AUTHORIZATION, "Bearer " + credentials.token());
+      b.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    this.channel = b.build();
     this.jobs = JobServiceGrpc.newBlockingStub(channel);
     this.artifacts = ArtifactServiceGrpc.newStub(channel);
+    this.artifactsBlocking = ArtifactServiceGrpc.newBlockingStub(channel);
+  }
+
+  /**
+   * Downloads a store file to {@code local} (written whole or not at all). With {@code
+   * expectedSha256} (an export's digest from the job's status) the bytes are verified and a
+   * mismatch leaves nothing behind.
+   *
+   * @return the SHA-256 of what was downloaded (hex)
+   */
+  public String download(String storePath, Path local, String expectedSha256) {
+    Path dir = local.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + local.getFileName(), ".part");
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+        Iterator<DownloadChunk> chunks =
+            artifactsBlocking
+                .withDeadlineAfter(30, TimeUnit.MINUTES)
+                .download(DownloadRequest.newBuilder().setPath(storePath).build());
+        while (chunks.hasNext()) {
+          ByteString data = chunks.next().getData();
+          data.writeTo(out);
+          sha.update(data.asReadOnlyByteBuffer());
+        }
+      }
+      String got = java.util.HexFormat.of().formatHex(sha.digest());
+      if (expectedSha256 != null
+          && !expectedSha256.isEmpty()
+          && !expectedSha256.equalsIgnoreCase(got)) {
+        throw new IllegalStateException(
+            "download of "
+                + storePath
+                + " does not match its digest: expected sha256 "
+                + expectedSha256
+                + ", got "
+                + got
+                + " (nothing was written)");
+      }
+      Files.move(tmp, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      tmp = null;
+      return got;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + local + ": " + e.getMessage(), e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // a hidden leftover .part file
+        }
+      }
+    }
   }
 
   /**

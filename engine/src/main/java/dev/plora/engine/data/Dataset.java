@@ -1,15 +1,18 @@
 package dev.plora.engine.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.plora.engine.base.SizeLimit;
 import dev.plora.engine.config.TextFields;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +23,26 @@ import java.util.Map;
 /**
  * Labelled examples read from JSONL ({@code {"text": …, "label": …}}, optional {@code "text_pair"})
  * or CSV/TSV with a header row; field names are configurable. Every error names the file and line.
+ *
+ * <p>Files are untrusted input (uploaded to the mesh): the size is checked before reading ({@link
+ * #MAX_FILE_BYTES}), text is strict UTF-8 with a leading byte-order mark dropped, and no line or
+ * CSV field may exceed {@link #MAX_LINE_CHARS} (see {@link DatasetText}).
  */
 public final class Dataset {
+  /**
+   * 1 GiB: every example is held in memory (as Java strings, up to twice the bytes), so a larger
+   * file is more likely a mistake than a dataset.
+   */
+  public static final SizeLimit MAX_FILE_BYTES =
+      new SizeLimit("plora.dataset.maxFileBytes", 1L << 30, "bytes");
+
+  /**
+   * 1 Mi characters per line (and per CSV field): far beyond any text a model with a few hundred
+   * positions reads, small enough that one line cannot exhaust memory.
+   */
+  public static final SizeLimit MAX_LINE_CHARS =
+      new SizeLimit("plora.dataset.maxLineChars", 1L << 20, "characters");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path source;
@@ -40,6 +61,10 @@ public final class Dataset {
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     List<Example> examples;
     try {
+      long size = Files.size(file);
+      if (MAX_FILE_BYTES.exceededBy(size)) {
+        throw new DatasetException(file + ": " + MAX_FILE_BYTES.describe("the file", size));
+      }
       if (name.endsWith(".csv") || name.endsWith(".tsv")) {
         examples = readCsv(file, fields, name.endsWith(".tsv") ? '\t' : ',');
       } else {
@@ -56,7 +81,7 @@ public final class Dataset {
 
   private static List<Example> readJsonl(Path file, TextFields fields) throws IOException {
     List<Example> out = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (BufferedReader in = new BufferedReader(text(file))) {
       String line;
       long n = 0;
       while ((line = in.readLine()) != null) {
@@ -89,16 +114,30 @@ public final class Dataset {
   private static List<Example> readCsv(Path file, TextFields fields, char separator)
       throws IOException {
     CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator(separator);
+    // A quoted field may span lines: it is bounded as a line is.
+    CsvMapper mapper =
+        new CsvMapper(
+            CsvFactory.builder()
+                .streamReadConstraints(
+                    StreamReadConstraints.builder()
+                        .maxStringLength((int) Math.min(MAX_LINE_CHARS.value(), Integer.MAX_VALUE))
+                        .build())
+                .build());
     List<Example> out = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    try (Reader in = text(file);
         MappingIterator<Map<String, String>> rows =
-            new CsvMapper().readerFor(Map.class).with(schema).readValues(in)) {
+            mapper.readerFor(Map.class).with(schema).readValues(in)) {
       long n = 1; // the header is record 1
-      while (rows.hasNextValue()) {
-        n++;
+      while (true) {
         Map<String, String> row;
         try {
+          if (!rows.hasNextValue()) {
+            break;
+          }
+          n++;
           row = rows.nextValue();
+        } catch (DatasetException e) {
+          throw e; // from the text itself (encoding, line length): names the line
         } catch (IOException | RuntimeException e) {
           throw new DatasetException(
               file + ": record " + n + ": malformed CSV: " + e.getMessage(), e);
@@ -124,6 +163,14 @@ public final class Dataset {
       }
     }
     return out;
+  }
+
+  private static Reader text(Path file) throws IOException {
+    return new DatasetText(
+        Files.newInputStream(file),
+        file.toString(),
+        MAX_LINE_CHARS.value(),
+        MAX_FILE_BYTES.value());
   }
 
   private static String required(JsonNode node, String field, Path file, long line) {

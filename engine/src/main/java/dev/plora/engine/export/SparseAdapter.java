@@ -16,10 +16,9 @@ import dev.plora.engine.lora.AdaptedModel;
 import dev.plora.engine.lora.LoraLayer;
 import dev.plora.engine.lora.Mask;
 import dev.plora.engine.run.RunRecord;
+import dev.plora.engine.safetensors.Safetensors;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -93,12 +92,8 @@ public final class SparseAdapter {
   public static NDList read(Path dir, NDManager manager) {
     Path metaFile = dir.resolve(META);
     JsonNode meta;
-    NDList tensors;
     try {
       meta = JSON.readTree(metaFile.toFile());
-      try (InputStream in = Files.newInputStream(dir.resolve(TENSORS))) {
-        tensors = NDList.decode(manager, in);
-      }
     } catch (IOException e) {
       throw new IllegalArgumentException(
           dir + ": not a readable sparse adapter: " + e.getMessage(), e);
@@ -115,12 +110,15 @@ public final class SparseAdapter {
               + " version "
               + VERSION);
     }
+    NDList tensors = Safetensors.read(dir.resolve(TENSORS), manager);
     NDList out = new NDList();
     for (JsonNode t : meta.path("targets")) {
       String mod = t.path("module").asText();
       for (String part : new String[] {"lora_A", "lora_B"}) {
-        long rows = t.path(part + "_shape").get(0).asLong();
-        long cols = t.path(part + "_shape").get(1).asLong();
+        JsonNode shape = t.path(part + "_shape");
+        int cells = cells(shape, dir, mod + "." + part);
+        long rows = shape.get(0).asLong();
+        long cols = shape.get(1).asLong();
         NDArray idx = tensors.get(mod + "." + part + ".indices");
         NDArray val = tensors.get(mod + "." + part + ".values");
         if (idx == null || val == null) {
@@ -129,9 +127,35 @@ public final class SparseAdapter {
         }
         int[] positions = idx.toIntArray();
         float[] values = val.toType(DataType.FLOAT32, false).toFloatArray();
-        float[] dense = new float[Math.toIntExact(rows * cols)];
+        float[] dense = new float[cells];
         byte[] mask = new byte[dense.length];
+        if (positions.length != values.length) {
+          throw new IllegalArgumentException(
+              dir
+                  + ": "
+                  + mod
+                  + "."
+                  + part
+                  + " has "
+                  + positions.length
+                  + " indices but "
+                  + values.length
+                  + " values");
+        }
         for (int i = 0; i < positions.length; i++) {
+          if (positions[i] < 0 || positions[i] >= cells) {
+            throw new IllegalArgumentException(
+                dir
+                    + ": "
+                    + mod
+                    + "."
+                    + part
+                    + " index "
+                    + positions[i]
+                    + " is outside its "
+                    + cells
+                    + " entries");
+          }
           dense[positions[i]] = values[i];
           mask[positions[i]] = 1;
         }
@@ -145,6 +169,31 @@ public final class SparseAdapter {
     out.add(tensors.get("classifier.weight"));
     out.add(tensors.get("classifier.bias"));
     return out;
+  }
+
+  /**
+   * The entries of a target's dense matrix from its {@code [rows, cols]} in the metadata, checked:
+   * the dense matrix is allocated from it.
+   */
+  private static int cells(JsonNode shape, Path dir, String what) {
+    if (!shape.isArray()
+        || shape.size() != 2
+        || !shape.get(0).canConvertToLong()
+        || !shape.get(1).canConvertToLong()
+        || shape.get(0).asLong() < 0
+        || shape.get(1).asLong() < 0) {
+      throw new IllegalArgumentException(dir + ": " + what + " has no valid [rows, cols] shape");
+    }
+    try {
+      long cells = Math.multiplyExact(shape.get(0).asLong(), shape.get(1).asLong());
+      if (cells <= Integer.MAX_VALUE - 8) {
+        return (int) cells;
+      }
+    } catch (ArithmeticException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        dir + ": " + what + " is " + shape + ", too large for one array");
   }
 
   private static NDArray named(NDArray a, String name) {

@@ -4,8 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.plora.engine.safetensors.Safetensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -75,13 +74,7 @@ public record AdapterMasks(Map<String, TargetMasks> byModule) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(file + ": no such masks file");
     }
-    NDList list;
-    try (InputStream in = Files.newInputStream(file)) {
-      list = NDList.decode(manager, in);
-    } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(
-          file + ": not a readable safetensors masks file: " + e.getMessage(), e);
-    }
+    NDList list = Safetensors.read(file, manager);
     Map<String, TargetMasks> m = new LinkedHashMap<>();
     for (TargetSite s : sites) {
       Mask a = read(list, file, s.module() + ".lora_A_mask", rank, s.in());

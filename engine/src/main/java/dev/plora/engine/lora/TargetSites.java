@@ -1,7 +1,9 @@
 package dev.plora.engine.lora;
 
 import dev.plora.engine.onnx.ModuleNames;
+import dev.plora.engine.onnx.OnnxFormatException;
 import dev.plora.engine.onnx.OnnxModel;
+import dev.plora.engine.onnx.TensorCodec;
 import dev.plora.engine.onnx.proto.NodeProto;
 import dev.plora.engine.onnx.proto.TensorProto;
 import java.util.ArrayList;
@@ -22,6 +24,12 @@ public final class TargetSites {
           || w.getDimsCount() != 2
           || w.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
         continue;
+      }
+      // Adapters and masks are sized from these dims: they must be the weight's real ones.
+      try {
+        TensorCodec.checkedCount(w);
+      } catch (OnnxFormatException e) {
+        throw new OnnxFormatException(model.source() + ": " + e.getMessage(), e);
       }
       sites.add(
           new TargetSite(

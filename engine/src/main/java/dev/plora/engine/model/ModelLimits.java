@@ -21,7 +21,12 @@ public final class ModelLimits {
   public static OptionalInt maxPositions(OnnxModel model) {
     for (TensorProto t : model.graph().getInitializerList()) {
       if (t.getName().contains("position_embeddings") && t.getDimsCount() == 2) {
-        return OptionalInt.of((int) t.getDims(0));
+        long rows = t.getDims(0);
+        // The dims come from the file: a negative count is left to the tensor decoder to refuse,
+        // and a count beyond int takes any maxLength.
+        return rows < 0
+            ? OptionalInt.empty()
+            : OptionalInt.of((int) Math.min(rows, Integer.MAX_VALUE));
       }
     }
     return OptionalInt.empty();

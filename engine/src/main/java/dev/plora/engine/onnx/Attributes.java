@@ -24,8 +24,13 @@ public final class Attributes {
 
   /** "op_type node 'name'" for error messages. */
   public static String describe(NodeProto node) {
+    // A node from a file may have neither a name nor an output: describing it must not fail.
     String name =
-        node.getName().isEmpty() ? "(unnamed, output " + node.getOutput(0) + ")" : node.getName();
+        !node.getName().isEmpty()
+            ? node.getName()
+            : node.getOutputCount() > 0
+                ? "(unnamed, output " + node.getOutput(0) + ")"
+                : "(unnamed, no outputs)";
     return node.getOpType() + " node '" + name + "'";
   }
 

@@ -24,6 +24,6 @@ public final class ModuleNames {
     if (weightName != null && weightName.endsWith(".weight")) {
       return weightName.substring(0, weightName.length() - ".weight".length());
     }
-    return name.isEmpty() ? node.getOutput(0) : name;
+    return name.isEmpty() && node.getOutputCount() > 0 ? node.getOutput(0) : name;
   }
 }

@@ -3,6 +3,7 @@ package dev.plora.engine.onnx;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.plora.engine.base.AtomicFiles;
+import dev.plora.engine.base.SizeLimit;
 import dev.plora.engine.onnx.proto.GraphProto;
 import dev.plora.engine.onnx.proto.ModelProto;
 import dev.plora.engine.onnx.proto.NodeProto;
@@ -22,8 +23,13 @@ import java.util.Objects;
  * every error can say which file is wrong.
  */
 public final class OnnxModel {
-  /** Models reach hundreds of MB; protobuf's default 64 MiB message limit would reject them. */
-  private static final int MAX_MODEL_BYTES = Integer.MAX_VALUE;
+  /**
+   * The largest model file plora reads: the whole model is parsed onto the heap, so a service may
+   * lower this. Models reach hundreds of MB (protobuf's own default of 64 MiB would reject them);
+   * protobuf cannot read a message of 2 GiB or more at all, whatever this is set to.
+   */
+  public static final SizeLimit MAX_FILE_BYTES =
+      new SizeLimit("plora.onnx.maxFileBytes", Integer.MAX_VALUE, "bytes");
 
   private final ModelProto proto;
   private final String source;
@@ -51,7 +57,9 @@ public final class OnnxModel {
       throw new OnnxFormatException(file + ": no such model file");
     }
     try (InputStream in = Files.newInputStream(file)) {
-      return parse(in, file.toString());
+      // The file's own size bounds every length field inside it: a field that claims more is
+      // refused by protobuf before anything is allocated for it.
+      return parse(in, file.toString(), checkSize(Files.size(file), file.toString()));
     } catch (IOException e) {
       throw new OnnxFormatException(file + ": cannot read model file: " + e.getMessage(), e);
     }
@@ -59,8 +67,27 @@ public final class OnnxModel {
 
   /** Parses a model from a stream; {@code source} names it in errors. */
   public static OnnxModel parse(InputStream in, String source) throws IOException {
+    return parse(in, source, (int) Math.min(MAX_FILE_BYTES.value(), Integer.MAX_VALUE));
+  }
+
+  private static int checkSize(long size, String source) {
+    if (MAX_FILE_BYTES.exceededBy(size)) {
+      throw new OnnxFormatException(source + ": " + MAX_FILE_BYTES.describe("the model", size));
+    }
+    if (size > Integer.MAX_VALUE) {
+      throw new OnnxFormatException(
+          source
+              + ": the model is "
+              + size
+              + " bytes; an ONNX file of 2 GiB or more cannot be read (such models keep their"
+              + " weights in external data, which plora does not read yet)");
+    }
+    return (int) size;
+  }
+
+  private static OnnxModel parse(InputStream in, String source, int sizeLimit) throws IOException {
     CodedInputStream coded = CodedInputStream.newInstance(in);
-    coded.setSizeLimit(MAX_MODEL_BYTES);
+    coded.setSizeLimit(sizeLimit);
     ModelProto proto;
     try {
       proto = ModelProto.parseFrom(coded);
@@ -77,7 +104,8 @@ public final class OnnxModel {
 
   public static OnnxModel parse(byte[] bytes, String source) {
     try {
-      return parse(new java.io.ByteArrayInputStream(bytes), source);
+      return parse(
+          new java.io.ByteArrayInputStream(bytes), source, checkSize(bytes.length, source));
     } catch (IOException e) {
       throw new OnnxFormatException(source + ": " + e.getMessage(), e);
     }
@@ -113,6 +141,10 @@ public final class OnnxModel {
   public int opset() {
     for (OperatorSetIdProto id : proto.getOpsetImportList()) {
       if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
+        if (id.getVersion() < 1 || id.getVersion() > Integer.MAX_VALUE) {
+          throw new OnnxFormatException(
+              source + ": opset version " + id.getVersion() + " of the default domain is invalid");
+        }
         return (int) id.getVersion();
       }
     }

@@ -21,14 +21,20 @@ public final class TensorDataType {
         return DataType.FLOAT64;
       case FLOAT16:
         return DataType.FLOAT16;
-      case BFLOAT16:
-        return DataType.BFLOAT16;
       case INT64:
         return DataType.INT64;
       case INT32:
         return DataType.INT32;
+      case BFLOAT16:
       case INT16:
-        return DataType.INT16;
+        // DJL's PyTorch engine (0.36) aborts the whole process, uncatchably, when it creates or
+        // casts to either type: refused here, where the error can still name the tensor.
+        throw new OnnxFormatException(
+            "tensor '"
+                + tensorName
+                + "': element type "
+                + t
+                + " is not supported (the PyTorch engine cannot hold it)");
       case INT8:
         return DataType.INT8;
       case UINT8:

@@ -1,6 +1,5 @@
 package dev.plora.engine.run;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.plora.engine.config.RunConfig;
 import dev.plora.engine.config.TextFields;
@@ -12,8 +11,7 @@ import dev.plora.engine.lora.TargetSite;
 import dev.plora.engine.lora.TargetSites;
 import dev.plora.engine.model.ModelFiles;
 import dev.plora.engine.onnx.OnnxModel;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.plora.engine.safetensors.Safetensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,20 +79,14 @@ public final class TrainedRun implements AutoCloseable {
               c.training().sparseLrScaling(),
               c.training().seed(),
               manager);
-      try (InputStream in = Files.newInputStream(adapterFile)) {
-        model.loadAdapterTensors(NDList.decode(manager, in), adapterFile.toString());
-      }
+      model.loadAdapterTensors(Safetensors.read(adapterFile, manager), adapterFile.toString());
       return new TrainedRun(runDir, record, files, onnx, manager, tokenizer, model);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       if (tokenizer != null) {
         tokenizer.close();
       }
       manager.close();
-      if (e instanceof IOException) {
-        throw new IllegalArgumentException(
-            adapterFile + ": unreadable adapter: " + e.getMessage(), e);
-      }
-      throw (RuntimeException) e;
+      throw e;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.plora.engine.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.plora.engine.onnx.OnnxFormatException;
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.onnx.TensorCodec;
 import dev.plora.engine.onnx.proto.TensorProto;
@@ -25,9 +26,18 @@ final class ParameterStore {
   ParameterStore(OnnxModel model, NDManager manager) {
     this.model = model;
     for (TensorProto t : model.graph().getInitializerList()) {
-      NDArray a = TensorCodec.decode(t, manager);
+      NDArray a = decode(t, manager);
       a.setName(t.getName());
       values.put(t.getName(), a);
+    }
+  }
+
+  /** An initializer's value; an error names the model file as well as the tensor. */
+  private NDArray decode(TensorProto t, NDManager manager) {
+    try {
+      return TensorCodec.decode(t, manager);
+    } catch (OnnxFormatException e) {
+      throw new OnnxFormatException(model.source() + ": " + e.getMessage(), e);
     }
   }
 

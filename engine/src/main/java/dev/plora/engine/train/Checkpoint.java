@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.plora.engine.base.AtomicFiles;
 import dev.plora.engine.lora.Parameter;
+import dev.plora.engine.safetensors.Safetensors;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,10 +102,10 @@ public final class Checkpoint {
     }
     Path file = dir.resolve(meta.path("file").asText());
     NDList list;
-    try (InputStream in = Files.newInputStream(file)) {
-      list = NDList.decode(manager, in);
-    } catch (IOException | RuntimeException e) {
-      throw new TrainingException(file + ": unreadable checkpoint: " + e.getMessage(), e);
+    try {
+      list = Safetensors.read(file, manager);
+    } catch (RuntimeException e) {
+      throw new TrainingException("unreadable checkpoint: " + e.getMessage(), e);
     }
     Map<String, NDArray> m = new LinkedHashMap<>();
     Map<String, NDArray> v = new LinkedHashMap<>();

@@ -15,7 +15,14 @@ import org.apache.kafka.common.Uuid;
  * to 127.0.0.1. {@code --dir} keeps the log directories between starts (formatted on the first
  * start), so a restarted stack finds its jobs again.
  *
+ * <p>With {@code --keystore} (what {@code plora up} passes) the broker is secured ({@link
+ * BrokerSecurity}): clients authenticate with SCRAM-SHA-512 over TLS, each service is its own
+ * principal with only the grants of {@link MeshAcls}, and {@code DIR/ready} appears once users and
+ * grants are in place. Without it the broker is plaintext and open (for experiments only).
+ *
  * <pre>java -jar plora-dev-broker.jar [--port 19092] [--controller-port 19093] [--dir .plora/kafka]
+ *     [--internal-port 19094 --keystore broker.p12 --keystore-password-file F --ca ca.pem
+ *      --users DIR]
  * </pre>
  */
 public final class DevBroker {
@@ -27,7 +34,26 @@ public final class DevBroker {
     Path data = dir.resolve("data");
     Files.createDirectories(data);
     Path config = dir.resolve("server.properties");
-    write(config, properties(port, controller, data));
+    Path ready = dir.resolve("ready");
+    Provisioner.clear(ready);
+    Properties props = properties(port, controller, data);
+    BrokerSecurity security = null;
+    if (opts.containsKey("--keystore")) {
+      int internal = Integer.parseInt(opts.getOrDefault("--internal-port", "19094"));
+      security =
+          BrokerSecurity.of(
+              Path.of(opts.get("--keystore")),
+              Path.of(required(opts, "--keystore-password-file")),
+              Path.of(required(opts, "--ca")),
+              Path.of(required(opts, "--users")));
+      security.apply(props, port, internal, controller);
+      Thread t =
+          new Thread(
+              new Provisioner(security, "127.0.0.1:" + internal, ready), "dev-broker-provisioner");
+      t.setDaemon(true);
+      t.start();
+    }
+    write(config, props);
     if (!Files.exists(data.resolve("meta.properties"))) {
       int rc =
           kafka.tools.StorageTool.execute(
@@ -48,11 +74,24 @@ public final class DevBroker {
     System.out.println(
         "dev-broker: starting Kafka on 127.0.0.1:"
             + port
+            + (security != null ? " (SASL_SSL, SCRAM-SHA-512, ACLs)" : " (PLAINTEXT, no ACLs)")
             + " (controller "
             + controller
             + "), data in "
             + data);
+    if (security == null) {
+      Files.writeString(ready, "ready\n");
+    }
     kafka.Kafka.main(new String[] {config.toString()});
+  }
+
+  private static String required(Map<String, String> opts, String name) {
+    String v = opts.get(name);
+    if (v == null) {
+      System.err.println("dev-broker: --keystore needs " + name);
+      System.exit(2);
+    }
+    return v;
   }
 
   static Properties properties(int port, int controller, Path data) {
@@ -87,16 +126,32 @@ public final class DevBroker {
     for (String k : p.stringPropertyNames().stream().sorted().toList()) {
       s.append(k).append('=').append(p.getProperty(k)).append('\n');
     }
+    // It holds the keystore password: readable by the broker's user only, from creation on.
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file,
+        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     Files.writeString(file, s.toString());
   }
 
   private static Map<String, String> options(String[] args) {
     Map<String, String> m = new java.util.HashMap<>();
-    List<String> known = List.of("--port", "--controller-port", "--dir");
+    List<String> known =
+        List.of(
+            "--port",
+            "--controller-port",
+            "--dir",
+            "--internal-port",
+            "--keystore",
+            "--keystore-password-file",
+            "--ca",
+            "--users");
     for (int i = 0; i < args.length; i++) {
       if (!known.contains(args[i]) || i + 1 >= args.length) {
         System.err.println(
-            "usage: dev-broker [--port N] [--controller-port N] [--dir DIR]; unexpected '"
+            "usage: dev-broker [--port N] [--controller-port N] [--dir DIR] [--internal-port N"
+                + " --keystore P12 --keystore-password-file F --ca PEM --users DIR]; unexpected '"
                 + args[i]
                 + "'");
         System.exit(2);

@@ -13,7 +13,6 @@ import dev.plora.proto.v1.ListJobsRequest;
 import dev.plora.proto.v1.ListJobsResponse;
 import dev.plora.proto.v1.LoraSpec;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -34,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -164,8 +162,7 @@ class MeshScaleTest {
     StackInstance gateway = StackInstance.first(StackService.GATEWAY);
     Thread.sleep(2000);
     long before = fx.stack.residentBytes(gateway);
-    ManagedChannel ch =
-        ManagedChannelBuilder.forTarget(fx.stack.grpcTarget()).usePlaintext().build();
+    ManagedChannel ch = fx.channel(fx.adminToken());
     AtomicLong received = new AtomicLong();
     CompletableFuture<Void> finished = new CompletableFuture<>();
     ClientCallStreamObserver<DownloadRequest>[] call = new ClientCallStreamObserver[1];
@@ -263,7 +260,7 @@ class MeshScaleTest {
                     .setClientJobId("page-" + i)
                     .setLora(LoraSpec.newBuilder().setRank(-1))
                     .build());
-        producer.send(new ProducerRecord<>("plora.jobs.submit", "page-" + i, spec));
+        producer.send(StackFixture.submission("page-" + i, spec, fx.adminToken()));
       }
       producer.flush();
     }

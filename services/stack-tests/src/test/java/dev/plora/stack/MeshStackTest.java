@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.plora.jobs.JobMachine;
 import dev.plora.jobs.ProtoJson;
 import dev.plora.jobs.TinyJob;
-import dev.plora.proto.v1.ArtifactServiceGrpc;
 import dev.plora.proto.v1.DatasetSpec;
-import dev.plora.proto.v1.DownloadRequest;
+import dev.plora.proto.v1.ExportArtifact;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.JobState;
@@ -18,10 +17,8 @@ import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Stage;
 import dev.plora.proto.v1.StrategySpec;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,12 +30,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -123,66 +118,53 @@ class MeshStackTest {
         .isLessThan(end.getTrials(0).getMetrics().getDenseLoraParams());
     assertThat(end.getExportsList()).hasSize(2);
 
-    // download the merged model through the ArtifactService and run it in ONNX Runtime
+    // download the merged model through the ArtifactService (verified against its digest, which
+    // sha256sum's would match) and run it in ONNX Runtime
     Path onnx = home.resolve("local/downloaded.onnx");
-    ManagedChannel ch = ManagedChannelBuilder.forTarget(stack.grpcTarget()).usePlaintext().build();
-    try (OutputStream out = Files.newOutputStream(onnx)) {
-      ArtifactServiceGrpc.newBlockingStub(ch)
-          .download(DownloadRequest.newBuilder().setPath(end.getExports(0).getUri()).build())
-          .forEachRemaining(
-              c -> {
-                try {
-                  c.getData().writeTo(out);
-                } catch (java.io.IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              });
-    } finally {
-      ch.shutdownNow();
-    }
-    assertThat(Files.size(onnx)).isEqualTo(end.getExports(0).getBytes());
+    ExportArtifact merged = end.getExports(0);
+    assertThat(merged.getSha256()).matches("[0-9a-f]{64}");
+    assertThat(client.download(merged.getUri(), onnx, merged.getSha256()))
+        .isEqualTo(merged.getSha256());
+    assertThat(Files.size(onnx)).isEqualTo(merged.getBytes());
     float[] p = TinyJob.ortProbabilities(onnx);
     assertThat(p[0] + p[1]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+    // a folder export: its files, each with its digest, and the manifest digest over them
+    ExportArtifact peft = end.getExports(1);
+    assertThat(peft.getFilesList()).hasSizeGreaterThanOrEqualTo(2);
+    StringBuilder manifest = new StringBuilder();
+    for (var f : peft.getFilesList()) {
+      Path local = home.resolve("local/peft").resolve(Path.of(f.getUri()).getFileName());
+      assertThat(client.download(f.getUri(), local, f.getSha256())).isEqualTo(f.getSha256());
+      manifest
+          .append(f.getSha256())
+          .append("  ")
+          .append(f.getUri().substring(peft.getUri().length() + 1))
+          .append('\n');
+    }
+    assertThat(peft.getSha256()).isEqualTo(sha256Hex(manifest.toString()));
+    assertThatThrownBy(
+            () -> client.download(merged.getUri(), home.resolve("local/bad.onnx"), "0".repeat(64)))
+        .hasMessageContaining("does not match its digest");
+    assertThat(home.resolve("local/bad.onnx")).doesNotExist();
 
-    // gRPC health and reflection on the gateway
-    ManagedChannel grpc =
-        ManagedChannelBuilder.forTarget(stack.grpcTarget()).usePlaintext().build();
-    try {
-      assertThat(
-              io.grpc.health.v1.HealthGrpc.newBlockingStub(grpc)
-                  .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance())
-                  .getStatus())
-          .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-      List<String> services = new ArrayList<>();
-      CompletableFuture<Void> listed = new CompletableFuture<>();
-      var requests =
-          io.grpc.reflection.v1.ServerReflectionGrpc.newStub(grpc)
-              .serverReflectionInfo(
-                  new io.grpc.stub.StreamObserver<>() {
-                    @Override
-                    public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
-                      r.getListServicesResponse()
-                          .getServiceList()
-                          .forEach(s -> services.add(s.getName()));
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                      listed.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                      listed.complete(null);
-                    }
-                  });
-      requests.onNext(
-          io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
-      requests.onCompleted();
-      listed.get(30, TimeUnit.SECONDS);
-      assertThat(services).contains("plora.v1.JobService", "plora.v1.ArtifactService");
-    } finally {
-      grpc.shutdownNow();
+    // gRPC health answers without a token, over TLS
+    {
+      ManagedChannel grpc =
+          io.grpc.Grpc.newChannelBuilder(
+                  stack.grpcTarget(),
+                  io.grpc.TlsChannelCredentials.newBuilder()
+                      .trustManager(stack.security().caPem().toFile())
+                      .build())
+              .build();
+      try {
+        assertThat(
+                io.grpc.health.v1.HealthGrpc.newBlockingStub(grpc)
+                    .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance())
+                    .getStatus())
+            .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      } finally {
+        grpc.shutdownNow();
+      }
     }
 
     // health and Prometheus metrics on every service
@@ -202,6 +184,13 @@ class MeshStackTest {
         .contains("plora_task_duration_seconds");
   }
 
+  private static String sha256Hex(String s) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
@@ -214,11 +203,11 @@ class MeshStackTest {
     String poison = "this is not a JobSpec " + System.nanoTime();
     try (KafkaProducer<String, String> producer = producer()) {
       producer
-          .send(new ProducerRecord<>("plora.jobs.submit", "poison", poison))
+          .send(StackFixture.submission("poison", poison, fx.adminToken()))
           .get(30, TimeUnit.SECONDS);
       String valid = ProtoJson.print(tiny("dense", 1, 8).setClientJobId("kafka-json-1").build());
       producer
-          .send(new ProducerRecord<>("plora.jobs.submit", "kafka-json-1", valid))
+          .send(StackFixture.submission("kafka-json-1", valid, fx.adminToken()))
           .get(30, TimeUnit.SECONDS);
       String invalid =
           ProtoJson.print(
@@ -227,11 +216,11 @@ class MeshStackTest {
                   .setLora(LoraSpec.newBuilder().setRank(-2))
                   .build());
       producer
-          .send(new ProducerRecord<>("plora.jobs.submit", "kafka-bad-1", invalid))
+          .send(StackFixture.submission("kafka-bad-1", invalid, fx.adminToken()))
           .get(30, TimeUnit.SECONDS);
       String misspelt = "{\"clientJobId\": \"kafka-bad-2\", \"lora\": {\"rnak\": 4}}";
       producer
-          .send(new ProducerRecord<>("plora.jobs.submit", "kafka-bad-2", misspelt))
+          .send(StackFixture.submission("kafka-bad-2", misspelt, fx.adminToken()))
           .get(30, TimeUnit.SECONDS);
     }
     assertThat(deadLetters(Duration.ofSeconds(60), poison)).contains(poison);
@@ -463,6 +452,8 @@ class MeshStackTest {
                 python,
                 root.resolve("services/stack-tests/src/test/python/submit_and_watch.py").toString(),
                 stack.grpcTarget(),
+                stack.security().caPem().toString(),
+                stack.security().adminToken().toString(),
                 spec),
             Map.of("PYTHONPATH", stubs.toString()));
     assertThat(out)
@@ -470,7 +461,9 @@ class MeshStackTest {
         .contains("submitted ")
         .contains("progress trial 0 step 8/8")
         .contains("status JOB_STATE_SUCCEEDED")
-        .contains("export onnx-merged jobs/");
+        .contains("owner admin")
+        .contains("export onnx-merged jobs/")
+        .containsPattern("sha256 [0-9a-f]{64}");
   }
 
   /**

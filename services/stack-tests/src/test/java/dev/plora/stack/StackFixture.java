@@ -77,7 +77,7 @@ final class StackFixture implements AutoCloseable {
     replicas.forEach(stack::withReplicas);
     stack.down(); // leftovers of an interrupted run
     stack.up(System.out);
-    MeshClient client = new MeshClient(stack.grpcTarget());
+    MeshClient client = stack.client();
     Path tiny = TinyJob.write(home.resolve("local/tiny"), 32);
     for (String f : List.of("model.onnx", "tokenizer.json", "train.jsonl", "eval.jsonl")) {
       assertThat(client.upload(tiny.resolve(f), "uploads/tiny/" + f).getBytes())
@@ -107,6 +107,45 @@ final class StackFixture implements AutoCloseable {
                 .setBatchSize(batch)
                 .setMaxLength(16)
                 .setCheckpointEvery(5));
+  }
+
+  /** A record for plora.jobs.submit with the bearer token in its authorization header. */
+  static org.apache.kafka.clients.producer.ProducerRecord<String, String> submission(
+      String key, String json, String token) {
+    var r = new org.apache.kafka.clients.producer.ProducerRecord<>("plora.jobs.submit", key, json);
+    if (token != null) {
+      r.headers()
+          .add(
+              "authorization",
+              ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    return r;
+  }
+
+  /** A raw TLS channel to the gateway sending {@code token} (null: none) on every call. */
+  io.grpc.ManagedChannel channel(String token) {
+    try {
+      var b =
+          io.grpc.Grpc.newChannelBuilder(
+              stack.grpcTarget(),
+              io.grpc.TlsChannelCredentials.newBuilder()
+                  .trustManager(stack.security().caPem().toFile())
+                  .build());
+      if (token != null) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(
+            io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+            "Bearer " + token);
+        b.intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+      }
+      return b.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String adminToken() {
+    return dev.plora.stack.security.StackSecurity.readToken(stack.security().adminToken());
   }
 
   /** Watches a job to its end, collecting every event. */
@@ -156,9 +195,32 @@ final class StackFixture implements AutoCloseable {
         .orElse(null);
   }
 
-  KafkaProducer<String, String> producer() {
+  /** The operator's Kafka client settings {@code plora up} wrote (SASL_SSL, SCRAM). */
+  Properties operator() {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ports.bootstrap());
+    try (var in = Files.newInputStream(stack.security().clientProperties())) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p;
+  }
+
+  /** The Kafka client settings of a service's principal (what the stack gives that service). */
+  Properties principal(String name) {
+    Properties p = operator();
+    p.put("sasl.jaas.config", stack.security().kafka().jaas(name));
+    return p;
+  }
+
+  /** A producer with the operator's credentials. */
+  KafkaProducer<String, String> producer() {
+    return producer(operator());
+  }
+
+  KafkaProducer<String, String> producer(Properties connection) {
+    Properties p = new Properties();
+    p.putAll(connection);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     return new KafkaProducer<>(p);
@@ -170,9 +232,8 @@ final class StackFixture implements AutoCloseable {
    */
   List<ConsumerRecord<String, String>> records(
       String topic, Duration timeout, Predicate<List<ConsumerRecord<String, String>>> done) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ports.bootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "stack-test-" + System.nanoTime());
+    Properties p = operator();
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "plora-operator-stack-test-" + System.nanoTime());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -15,7 +15,9 @@ import dev.plora.engine.runtime.kernel.OpKernel;
 final class ConstantOfShape implements OpKernel {
   @Override
   public NDArray[] run(OpContext ctx, NDArray[] in) {
-    Shape shape = new Shape(Values.longs(in[0]));
+    long[] dims = Values.longs(in[0]);
+    GeneratedSize.ofShape(ctx, dims); // the shape is data: bounded before anything is allocated
+    Shape shape = new Shape(dims);
     TensorProto value = ctx.attributes().getTensor("value");
     if (value == null) {
       return new NDArray[] {ctx.manager().zeros(shape, DataType.FLOAT32)};

@@ -9,7 +9,7 @@ import dev.plora.engine.runtime.kernel.OpKernel;
 
 /**
  * {@code Range}: {@code max(ceil((limit - start) / delta), 0)} values from start by delta, in the
- * input type.
+ * input type. The count comes from the inputs' values, so it is bounded ({@link GeneratedSize}).
  */
 final class Range implements OpKernel {
   @Override
@@ -21,7 +21,7 @@ final class Range implements OpKernel {
     if (delta == 0) {
       throw ctx.error("delta is 0");
     }
-    int n = (int) Math.max(Math.ceil((limit - start) / delta), 0);
+    int n = GeneratedSize.ofCount(ctx, Math.ceil((limit - start) / delta));
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
       v[i] = start + i * delta;

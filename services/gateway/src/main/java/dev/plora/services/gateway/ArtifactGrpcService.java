@@ -1,9 +1,13 @@
 package dev.plora.services.gateway;
 
 import com.google.protobuf.ByteString;
+import dev.plora.jobs.AccessDeniedException;
 import dev.plora.jobs.ArtifactStore;
+import dev.plora.jobs.Caller;
+import dev.plora.jobs.ExportDigests;
 import dev.plora.jobs.InvalidSpecException;
 import dev.plora.jobs.Pages;
+import dev.plora.jobs.StoreAccess;
 import dev.plora.proto.v1.ArtifactInfo;
 import dev.plora.proto.v1.ArtifactServiceGrpc;
 import dev.plora.proto.v1.DownloadChunk;
@@ -15,14 +19,16 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -31,18 +37,25 @@ import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * {@code plora.v1.ArtifactService}: files in and out of the artifact store. An upload becomes
- * visible only when its stream completes (written to a temporary file, then renamed), so a broken
- * upload leaves nothing half-written; it may not exceed {@code plora.artifacts.max-upload-bytes}
- * (RESOURCE_EXHAUSTED). The {@code jobs/} tree belongs to the mesh and cannot be uploaded into. A
- * download is sent only as fast as the client reads it (flow control), so a slow reader holds a
- * chunk or two of the gateway's memory, not the file. Lists come in pages.
+ * {@code plora.v1.ArtifactService}: files in and out of the artifact store, for callers with a
+ * verified token. Uploads land in the caller's own area, {@code uploads/<subject>/} ({@link
+ * StoreAccess}: a path outside it is put inside it; another subject's area, {@code jobs/} and, for
+ * non-admins, {@code models/} are refused). An upload is write-once: it becomes visible only when
+ * its stream completes (a temporary file linked into place, so a broken upload leaves nothing
+ * half-written), never replaces an existing file (a job may be reading it; the same bytes again are
+ * accepted, other bytes are ALREADY_EXISTS), and may not exceed {@code
+ * plora.artifacts.max-upload-bytes} (RESOURCE_EXHAUSTED). Downloads and lists see the caller's
+ * uploads, shared models and the caller's jobs' files (PERMISSION_DENIED otherwise); a download is
+ * sent only as fast as the client reads it (flow control). Lists come in pages.
  */
 @GrpcService
+@RolesAllowed({Callers.USER, Callers.ADMIN})
 public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImplBase {
   private static final int CHUNK = 64 * 1024;
 
   @Inject ArtifactStore store;
+  @Inject JobOrchestrator jobs;
+  @Inject SecurityIdentity identity;
 
   @ConfigProperty(name = "plora.artifacts.max-upload-bytes", defaultValue = "4294967296")
   long maxUploadBytes;
@@ -50,6 +63,8 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
   @Override
   @Blocking
   public StreamObserver<UploadChunk> upload(StreamObserver<ArtifactInfo> response) {
+    Caller caller = Callers.of(identity); // the call's identity, before the stream's callbacks
+    StoreAccess access = new StoreAccess(store);
     return new StreamObserver<>() {
       Path target;
       Path tmp;
@@ -65,7 +80,7 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
         }
         try {
           if (target == null) {
-            target = uploadTarget(chunk.getPath());
+            target = store.relative(access.uploadTarget(chunk.getPath(), caller), "path");
             Files.createDirectories(target.getParent());
             tmp = Files.createTempFile(target.getParent(), ".upload-", ".part");
             out = Files.newOutputStream(tmp);
@@ -84,6 +99,8 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
           sha.update(chunk.getData().asReadOnlyByteBuffer());
         } catch (InvalidSpecException e) {
           fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+        } catch (AccessDeniedException e) {
+          fail(Status.PERMISSION_DENIED.withDescription(e.getMessage()));
         } catch (IOException | NoSuchAlgorithmException e) {
           fail(Status.INTERNAL.withDescription("cannot write " + target + ": " + e.getMessage()));
         }
@@ -108,13 +125,30 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
         }
         try {
           out.close();
-          Files.move(
-              tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          String digest = HexFormat.of().formatHex(sha.digest());
+          try {
+            // A hard link appears atomically and fails when the name is taken: write-once.
+            Files.createLink(target, tmp);
+          } catch (FileAlreadyExistsException taken) {
+            if (!digest.equals(ExportDigests.sha256(target))) {
+              cleanUp();
+              response.onError(
+                  Status.ALREADY_EXISTS
+                      .withDescription(
+                          "'"
+                              + store.uriOf(target)
+                              + "' exists with other content; uploads are write-once (jobs may be"
+                              + " reading it): upload under a new name")
+                      .asRuntimeException());
+              return;
+            }
+          }
+          cleanUp();
           response.onNext(
               ArtifactInfo.newBuilder()
                   .setPath(store.uriOf(target))
                   .setBytes(bytes)
-                  .setSha256(HexFormat.of().formatHex(sha.digest()))
+                  .setSha256(digest)
                   .build());
           response.onCompleted();
         } catch (IOException e) {
@@ -147,35 +181,22 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
     };
   }
 
-  /**
-   * Where an upload may go: a file path inside the store, after normalisation, outside {@code
-   * jobs/} (which only the mesh writes); empty and dot paths name no file.
-   */
-  private Path uploadTarget(String path) {
-    if (path.isBlank()) {
-      throw new InvalidSpecException(
-          "path", "is empty; name the file to upload (e.g. uploads/train.jsonl)");
-    }
-    Path target = store.relative(path, "path");
-    if (target.equals(store.root())
-        || target.getFileName() == null
-        || target.getFileName().toString().equals(".")) {
-      throw new InvalidSpecException(
-          "path", "'" + path + "' names no file inside the artifact store");
-    }
-    if (target.startsWith(store.root().resolve("jobs"))) {
-      throw new InvalidSpecException(
-          "path", "'" + path + "' is inside jobs/, which only the mesh writes");
-    }
-    return target;
-  }
-
   @Override
   @Blocking
   public void download(DownloadRequest request, StreamObserver<DownloadChunk> response) {
     Path p;
     try {
       p = store.relative(request.getPath(), "path");
+      if (!new StoreAccess(store).mayRead(request.getPath(), Callers.of(identity), jobs::owner)) {
+        response.onError(
+            Status.PERMISSION_DENIED
+                .withDescription(
+                    "'"
+                        + request.getPath()
+                        + "' is not yours to read (your uploads, shared models and your jobs' files are)")
+                .asRuntimeException());
+        return;
+      }
     } catch (InvalidSpecException e) {
       response.onError(
           Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
@@ -260,10 +281,19 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
   @Blocking
   public void list(ListArtifactsRequest request, StreamObserver<ListArtifactsResponse> response) {
     try {
-      Path dir =
-          request.getPrefix().isEmpty()
-              ? store.root()
-              : store.relative(request.getPrefix(), "prefix");
+      Caller caller = Callers.of(identity);
+      String prefix =
+          request.getPrefix().isEmpty() && !caller.admin()
+              ? StoreAccess.uploadArea(caller)
+              : request.getPrefix();
+      if (!prefix.isEmpty() && !new StoreAccess(store).mayRead(prefix, caller, jobs::owner)) {
+        response.onError(
+            Status.PERMISSION_DENIED
+                .withDescription("'" + prefix + "' is not yours to list")
+                .asRuntimeException());
+        return;
+      }
+      Path dir = prefix.isEmpty() ? store.root() : store.relative(prefix, "prefix");
       List<Path> files;
       if (Files.isDirectory(dir)) {
         try (Stream<Path> all = Files.walk(dir)) {

@@ -1,9 +1,11 @@
 package dev.plora.services.gateway;
 
+import dev.plora.services.support.KafkaClientConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +33,7 @@ import org.jboss.logging.Logger;
 public class GatewayProducer {
   private static final Logger LOG = Logger.getLogger(GatewayProducer.class);
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
+  @Inject KafkaClientConfig kafka;
 
   @ConfigProperty(name = "plora.kafka.send-timeout", defaultValue = "10m")
   Duration sendTimeout;
@@ -41,7 +42,7 @@ public class GatewayProducer {
 
   void onStart(@Observes StartupEvent e) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.putAll(kafka.connection());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "plora-gateway");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

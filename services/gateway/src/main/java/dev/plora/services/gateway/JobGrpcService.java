@@ -1,5 +1,6 @@
 package dev.plora.services.gateway;
 
+import dev.plora.jobs.AccessDeniedException;
 import dev.plora.jobs.InvalidSpecException;
 import dev.plora.jobs.Pages;
 import dev.plora.proto.v1.DeleteJobResponse;
@@ -13,20 +14,28 @@ import dev.plora.proto.v1.SubmitJobRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.util.Optional;
 
-/** {@code plora.v1.JobService}: a thin gRPC face over {@link JobOrchestrator}. */
+/**
+ * {@code plora.v1.JobService}: a thin gRPC face over {@link JobOrchestrator}. Every call carries a
+ * verified bearer token with the user or admin role (UNAUTHENTICATED otherwise); the caller it
+ * names owns what it submits and may act only on its own jobs (PERMISSION_DENIED otherwise).
+ */
 @GrpcService
+@RolesAllowed({Callers.USER, Callers.ADMIN})
 public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Inject JobOrchestrator jobs;
+  @Inject SecurityIdentity identity;
 
   @Override
   @Blocking
   public void submitJob(SubmitJobRequest request, StreamObserver<JobStatus> response) {
     try {
-      JobStatus s = jobs.submit(request.getSpec(), null);
+      JobStatus s = jobs.submit(request.getSpec(), null, Callers.of(identity));
       response.onNext(s);
       response.onCompleted();
     } catch (RuntimeException e) {
@@ -38,7 +47,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Blocking
   public void getJob(GetJobRequest request, StreamObserver<JobStatus> response) {
     try {
-      reply(jobs.get(request.getJobId()), request.getJobId(), response);
+      reply(jobs.get(request.getJobId(), Callers.of(identity)), request.getJobId(), response);
     } catch (RuntimeException e) {
       response.onError(status(e));
     }
@@ -49,7 +58,11 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
     try {
       Pages.Page<JobStatus> page =
-          jobs.list(request.getStatesList(), request.getPageSize(), request.getPageToken());
+          jobs.list(
+              request.getStatesList(),
+              request.getPageSize(),
+              request.getPageToken(),
+              Callers.of(identity));
       response.onNext(
           ListJobsResponse.newBuilder()
               .addAllJobs(page.items())
@@ -65,11 +78,12 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Blocking
   public void watchJob(GetJobRequest request, StreamObserver<JobEvent> response) {
     try {
-      if (jobs.get(request.getJobId()).isEmpty()) {
+      dev.plora.jobs.Caller caller = Callers.of(identity);
+      if (jobs.get(request.getJobId(), caller).isEmpty()) {
         response.onError(notFound(request.getJobId()));
         return;
       }
-      jobs.watch(request.getJobId(), response);
+      jobs.watch(request.getJobId(), caller, response);
     } catch (RuntimeException e) {
       response.onError(status(e));
     }
@@ -79,7 +93,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Blocking
   public void cancelJob(GetJobRequest request, StreamObserver<JobStatus> response) {
     try {
-      reply(jobs.cancel(request.getJobId()), request.getJobId(), response);
+      reply(jobs.cancel(request.getJobId(), Callers.of(identity)), request.getJobId(), response);
     } catch (RuntimeException e) {
       response.onError(status(e));
     }
@@ -89,7 +103,7 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   @Blocking
   public void deleteJob(GetJobRequest request, StreamObserver<DeleteJobResponse> response) {
     try {
-      jobs.delete(request.getJobId())
+      jobs.delete(request.getJobId(), Callers.of(identity))
           .ifPresentOrElse(
               d -> {
                 response.onNext(
@@ -113,6 +127,12 @@ public class JobGrpcService extends JobServiceGrpc.JobServiceImplBase {
   static RuntimeException status(RuntimeException e) {
     if (e instanceof InvalidSpecException) {
       return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+    }
+    if (e instanceof SecurityException) {
+      return GrpcAuthErrors.status(e).asRuntimeException();
+    }
+    if (e instanceof AccessDeniedException) {
+      return Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException();
     }
     if (e instanceof JobRunningException) {
       return Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();

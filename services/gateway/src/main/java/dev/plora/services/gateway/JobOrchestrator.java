@@ -1,12 +1,15 @@
 package dev.plora.services.gateway;
 
+import dev.plora.jobs.AccessDeniedException;
 import dev.plora.jobs.ArtifactStore;
+import dev.plora.jobs.Caller;
 import dev.plora.jobs.CodecWarmUp;
 import dev.plora.jobs.InvalidSpecException;
 import dev.plora.jobs.JobMachine;
 import dev.plora.jobs.JobSpecs;
 import dev.plora.jobs.Pages;
 import dev.plora.jobs.StageDeadlines;
+import dev.plora.jobs.StoreAccess;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.JobState;
@@ -14,6 +17,7 @@ import dev.plora.proto.v1.JobStatus;
 import dev.plora.proto.v1.Outcome;
 import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Stage;
+import dev.plora.services.support.KafkaClientConfig;
 import dev.plora.services.support.Topics;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +60,11 @@ import org.jboss.logging.Logger;
  * plora.supervision.max-attempts}; a task no worker started within {@code
  * plora.supervision.queue-timeout} fails its job. Every job ends.
  *
+ * <p>Ownership: every job belongs to the subject whose token submitted it ({@code owner}); reads
+ * and actions on a job are allowed to its owner and to admins ({@link AccessDeniedException}
+ * otherwise), lists show only the caller's jobs, and a {@code client_job_id} is unique per owner —
+ * another subject's id starts a job of its own, it never returns someone else's.
+ *
  * <p>Lifecycle: {@link #delete} removes an ended job everywhere (a tombstone on the state topic,
  * its files, its table entry); with {@code plora.jobs.retention} set, ended jobs older than that
  * are deleted the same way.
@@ -69,8 +78,7 @@ public class JobOrchestrator {
   @Inject ArtifactStore store;
   @Inject MeterRegistry metrics;
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
+  @Inject KafkaClientConfig kafka;
 
   @ConfigProperty(name = "plora.topics.replication", defaultValue = "1")
   short replication;
@@ -97,10 +105,18 @@ public class JobOrchestrator {
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
   private final Map<String, List<WatchStream>> watchers = new ConcurrentHashMap<>();
   private final CountDownLatch restored = new CountDownLatch(1);
+
+  /** The gateway itself (retention): may act on every job. */
+  private static final Caller SYSTEM = new Caller("plora-gateway", true);
+
+  private StoreAccess access;
+  private dev.plora.jobs.OutcomeCheck outcomeCheck;
   private StageDeadlines deadlines;
 
   void onStart(@Observes StartupEvent e) {
     deadlines = new StageDeadlines(silenceTimeout, queueTimeout);
+    access = new StoreAccess(store);
+    outcomeCheck = new dev.plora.jobs.OutcomeCheck(store);
     Thread t = new Thread(this::restore, "plora-state-restore");
     t.setDaemon(true);
     t.start();
@@ -110,8 +126,8 @@ public class JobOrchestrator {
     CodecWarmUp.run();
     while (true) {
       try {
-        Topics.ensure(bootstrap, replication);
-        Map<String, JobStatus> table = JobStateRestore.read(bootstrap, Topics.STATE);
+        Topics.ensure(kafka.connection(), replication);
+        Map<String, JobStatus> table = JobStateRestore.read(kafka.connection(), Topics.STATE);
         long now = System.currentTimeMillis();
         table
             .values()
@@ -164,18 +180,25 @@ public class JobOrchestrator {
   private void remember(JobStatus s) {
     jobs.put(s.getJobId(), s);
     if (!s.getSpec().getClientJobId().isEmpty()) {
-      byClientId.putIfAbsent(s.getSpec().getClientJobId(), s.getJobId());
+      byClientId.putIfAbsent(clientKey(s.getOwner(), s.getSpec().getClientJobId()), s.getJobId());
     }
   }
 
+  /** client_job_id is an idempotency key per owner. */
+  private static String clientKey(String owner, String clientJobId) {
+    return owner + "\n" + clientJobId;
+  }
+
   /**
-   * Starts a job, or returns the existing one for a known {@code client_job_id} / {@code jobId}
-   * (two concurrent submissions with the same client_job_id start one job). A gRPC submission
-   * ({@code jobId} null) waits for the restore only briefly; a Kafka one as long as it takes.
+   * Starts a job owned by {@code caller}, or returns the existing one for a known {@code
+   * client_job_id} of that caller / {@code jobId} (two concurrent submissions with the same
+   * client_job_id start one job). A gRPC submission ({@code jobId} null) waits for the restore only
+   * briefly; a Kafka one as long as it takes.
    *
    * @throws InvalidSpecException when the spec is invalid (nothing is recorded)
+   * @throws AccessDeniedException when the spec names inputs that are not the caller's to read
    */
-  public JobStatus submit(JobSpec spec, String jobId) {
+  public JobStatus submit(JobSpec spec, String jobId, Caller caller) {
     awaitRestore(jobId != null);
     String id = jobId != null ? jobId : newId();
     synchronized (lock(id)) {
@@ -183,16 +206,23 @@ public class JobOrchestrator {
         return jobs.get(id); // a redelivered Kafka submission
       }
       String clientId = spec.getClientJobId();
+      String key = clientKey(caller.subject(), clientId);
       if (!clientId.isEmpty()) {
-        String claimed = byClientId.putIfAbsent(clientId, id);
+        String claimed = byClientId.putIfAbsent(key, id);
         if (claimed != null) {
-          return existing(claimed, spec, jobId);
+          return existing(claimed, spec, jobId, caller);
         }
       }
       try {
         JobSpec full = JobSpecs.withDefaults(spec);
+        access.checkInputs(full, caller);
         JobSpecs.validate(full, store);
-        JobMachine.Step step = JobMachine.start(id, full, System.currentTimeMillis());
+        JobMachine.Step started = JobMachine.start(id, full, System.currentTimeMillis());
+        JobMachine.Step step =
+            new JobMachine.Step(
+                started.status().toBuilder().setOwner(caller.subject()).build(),
+                started.tasks(),
+                true);
         commit(step);
         metrics.counter("plora.jobs.submitted").increment();
         LOG.infof(
@@ -201,7 +231,7 @@ public class JobOrchestrator {
         return step.status();
       } catch (RuntimeException e) {
         if (!clientId.isEmpty()) {
-          byClientId.remove(clientId, id);
+          byClientId.remove(key, id);
         }
         throw e;
       }
@@ -211,32 +241,37 @@ public class JobOrchestrator {
   /**
    * The job another submission with the same client_job_id started (waiting for it to be recorded).
    */
-  private JobStatus existing(String claimed, JobSpec spec, String jobId) {
+  private JobStatus existing(String claimed, JobSpec spec, String jobId, Caller caller) {
     synchronized (lock(claimed)) { // held by that submission until its job is recorded
       JobStatus s = jobs.get(claimed);
       if (s != null) {
         return s;
       }
     }
-    return submit(spec, jobId); // that submission failed: try again as a new one
+    return submit(spec, jobId, caller); // that submission failed: try again as a new one
   }
 
   /**
    * A Kafka submission that failed validation is recorded as a failed job, so the submitter can
    * read why.
    */
-  public JobStatus reject(JobSpec spec, String jobId, InvalidSpecException e) {
+  public JobStatus reject(JobSpec spec, String jobId, Caller caller, RuntimeException e) {
     awaitRestore(true);
     synchronized (lock(jobId)) {
       if (jobs.containsKey(jobId)) {
         return jobs.get(jobId);
       }
       String claimed =
-          spec.getClientJobId().isEmpty() ? null : byClientId.get(spec.getClientJobId());
+          spec.getClientJobId().isEmpty()
+              ? null
+              : byClientId.get(clientKey(caller.subject(), spec.getClientJobId()));
       if (claimed != null && jobs.containsKey(claimed)) {
         return jobs.get(claimed);
       }
-      JobStatus s = JobMachine.rejected(jobId, spec, e.getMessage(), System.currentTimeMillis());
+      JobStatus s =
+          JobMachine.rejected(jobId, spec, e.getMessage(), System.currentTimeMillis()).toBuilder()
+              .setOwner(caller.subject())
+              .build();
       commit(new JobMachine.Step(s, List.of(), true));
       metrics.counter("plora.jobs.rejected").increment();
       LOG.infof("job=%s rejected: %s", jobId, e.getMessage());
@@ -246,6 +281,18 @@ public class JobOrchestrator {
 
   public void onOutcome(Outcome o) {
     awaitRestore(true);
+    Optional<String> forged = outcomeCheck.problem(o);
+    if (forged.isPresent()) {
+      metrics.counter("plora.outcomes.refused").increment();
+      LOG.warnf(
+          "job=%s trial=%d stage=%s: outcome from worker '%s' refused: %s",
+          o.getJobId(),
+          o.getTrial(),
+          JobMachine.stageName(o.getStage()),
+          o.getWorker(),
+          forged.get());
+      return;
+    }
     router.finished(o);
     synchronized (lock(o.getJobId())) {
       JobStatus s = jobs.get(o.getJobId());
@@ -380,13 +427,14 @@ public class JobOrchestrator {
    * Cancels a job: the CANCELLED state is written (and acknowledged) first, then the marker that
    * workers check before a stage and between training steps, so no later stage runs.
    */
-  public Optional<JobStatus> cancel(String jobId) {
+  public Optional<JobStatus> cancel(String jobId, Caller caller) {
     awaitRestore(false);
     synchronized (lock(jobId)) {
       JobStatus s = jobs.get(jobId);
       if (s == null) {
         return Optional.empty();
       }
+      checkOwner(s, caller);
       JobMachine.Step step = JobMachine.cancel(s, System.currentTimeMillis());
       if (step.changed()) {
         commit(step);
@@ -406,21 +454,22 @@ public class JobOrchestrator {
    *
    * @throws JobRunningException while the job has not ended (cancel it first)
    */
-  public Optional<Deleted> delete(String jobId) {
+  public Optional<Deleted> delete(String jobId, Caller caller) {
     awaitRestore(false);
-    Optional<Deleted> deleted = deleteLocked(jobId);
+    Optional<Deleted> deleted = deleteLocked(jobId, caller);
     if (deleted.isPresent()) {
       locks.remove(jobId); // nothing of the job is left to serialize
     }
     return deleted;
   }
 
-  private Optional<Deleted> deleteLocked(String jobId) {
+  private Optional<Deleted> deleteLocked(String jobId, Caller caller) {
     synchronized (lock(jobId)) {
       JobStatus s = jobs.get(jobId);
       if (s == null) {
         return Optional.empty();
       }
+      checkOwner(s, caller);
       if (!JobMachine.isTerminal(s.getState())) {
         throw new JobRunningException(
             "job '"
@@ -432,7 +481,7 @@ public class JobOrchestrator {
       publisher.tombstone(jobId);
       long bytes = deleteFiles(store.jobDir(jobId));
       jobs.remove(jobId);
-      byClientId.remove(s.getSpec().getClientJobId(), jobId);
+      byClientId.remove(clientKey(s.getOwner(), s.getSpec().getClientJobId()), jobId);
       deadlines.forget(jobId);
       router.forget(jobId);
       metrics.counter("plora.jobs.deleted").increment();
@@ -451,7 +500,7 @@ public class JobOrchestrator {
     for (JobStatus s : List.copyOf(jobs.values())) {
       if (JobMachine.isTerminal(s.getState()) && s.getUpdatedMs() < cutoff) {
         try {
-          n += delete(s.getJobId()).isPresent() ? 1 : 0;
+          n += delete(s.getJobId(), SYSTEM).isPresent() ? 1 : 0;
         } catch (RuntimeException e) {
           LOG.warnf("job=%s: retention could not delete it: %s", s.getJobId(), e.getMessage());
         }
@@ -478,16 +527,36 @@ public class JobOrchestrator {
     }
   }
 
-  public Optional<JobStatus> get(String jobId) {
+  /**
+   * A job, if it exists.
+   *
+   * @throws AccessDeniedException when it is not the caller's
+   */
+  public Optional<JobStatus> get(String jobId, Caller caller) {
     awaitRestore(false);
-    return Optional.ofNullable(jobs.get(jobId));
+    Optional<JobStatus> s = Optional.ofNullable(jobs.get(jobId));
+    s.ifPresent(j -> checkOwner(j, caller));
+    return s;
   }
 
-  /** A page of jobs in the given states (all when empty), oldest first. */
-  public Pages.Page<JobStatus> list(Collection<JobState> states, int pageSize, String pageToken) {
+  /** The owner of a job, if it exists (for the artifact service's checks). */
+  Optional<String> owner(String jobId) {
+    return Optional.ofNullable(jobs.get(jobId)).map(JobStatus::getOwner);
+  }
+
+  private static void checkOwner(JobStatus s, Caller caller) {
+    if (!caller.mayAccess(s.getOwner())) {
+      throw new AccessDeniedException("job '" + s.getJobId() + "' belongs to another subject");
+    }
+  }
+
+  /** A page of the caller's jobs (an admin's: all) in the given states (all when empty). */
+  public Pages.Page<JobStatus> list(
+      Collection<JobState> states, int pageSize, String pageToken, Caller caller) {
     awaitRestore(false);
     List<JobStatus> matching =
         jobs.values().stream()
+            .filter(s -> caller.mayAccess(s.getOwner()))
             .filter(s -> states.isEmpty() || states.contains(s.getState()))
             .sorted(Comparator.comparing(JobOrchestrator::order))
             .toList();
@@ -500,11 +569,12 @@ public class JobOrchestrator {
   }
 
   /** Streams the job's status now, then every change and progress report until it ends. */
-  public void watch(String jobId, StreamObserver<JobEvent> observer) {
+  public void watch(String jobId, Caller caller, StreamObserver<JobEvent> observer) {
     awaitRestore(false);
     synchronized (
         lock(jobId)) { // no transition can slip between the first event and the registration
       JobStatus s = Optional.ofNullable(jobs.get(jobId)).orElseThrow();
+      checkOwner(s, caller);
       JobEvent now =
           JobEvent.newBuilder()
               .setJobId(jobId)

@@ -21,9 +21,9 @@ import org.jboss.logging.Logger;
 final class JobStateRestore {
   private static final Logger LOG = Logger.getLogger(JobStateRestore.class);
 
-  static Map<String, JobStatus> read(String bootstrapServers, String topic) {
+  static Map<String, JobStatus> read(Map<String, Object> connection, String topic) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(connection);
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

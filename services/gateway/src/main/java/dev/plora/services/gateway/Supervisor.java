@@ -1,6 +1,7 @@
 package dev.plora.services.gateway;
 
 import dev.plora.jobs.StageDeadlines;
+import dev.plora.services.support.KafkaClientConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,8 +29,7 @@ public class Supervisor {
 
   @Inject JobOrchestrator jobs;
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
+  @Inject KafkaClientConfig kafka;
 
   private ScheduledExecutorService clock;
   private Admin admin;
@@ -38,7 +37,7 @@ public class Supervisor {
 
   void onStart(@Observes StartupEvent e) {
     Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.putAll(kafka.connection());
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
     admin = Admin.create(p);

@@ -6,11 +6,13 @@ import dev.plora.proto.v1.Outcome;
 import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Stage;
 import dev.plora.proto.v1.Task;
+import dev.plora.services.support.KafkaClientConfig;
 import dev.plora.services.support.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -59,8 +61,7 @@ public class TaskRouter {
           Stage.STAGE_EVALUATE, Topics.EVALUATE,
           Stage.STAGE_EXPORT, Topics.EXPORT);
 
-  @ConfigProperty(name = "kafka.bootstrap.servers")
-  String bootstrap;
+  @Inject KafkaClientConfig kafka;
 
   /**
    * A replica is busy from its last heartbeat for this long (several heartbeat intervals), or until
@@ -82,7 +83,7 @@ public class TaskRouter {
 
   void onStart(@Observes StartupEvent e) {
     Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.putAll(kafka.connection());
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
     admin = Admin.create(p);

@@ -68,14 +68,11 @@ public final class Topics {
   }
 
   /** Creates whichever topics are missing; existing ones are left as they are. */
-  public static void ensure(String bootstrapServers, short replication) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                30_000))) {
+  public static void ensure(Map<String, Object> connection, short replication) {
+    Map<String, Object> config = new java.util.HashMap<>(connection);
+    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    Object bootstrapServers = connection.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    try (Admin admin = Admin.create(config)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing =
           definitions(replication).stream().filter(t -> !existing.contains(t.name())).toList();
