@@ -4,7 +4,7 @@ Reads adapter_config.json + adapter_model.safetensors exactly as PEFT names and 
 (base_model.model.bert.<module>.lora_A.weight [r, in], .lora_B.weight [out, r], classifier [L, H]),
 applies them to all-MiniLM-L6-v2's weights in PyTorch (nn.Linear convention: weight [out, in] =
 W0ᵀ + (alpha/r)·B·A), runs the model on token ids written by `plora infer`, pools as the config's
-`plora.pooling` says, and compares the class probabilities with those from `plora predict --json`
+plora_config.json's `pooling` says, and compares the class probabilities with those from `plora predict --json`
 (ONNX Runtime on the merged export). Prints the largest absolute difference.
 
 Usage: /usr/bin/python3 bench/peft_check.py MODEL.onnx PEFT_DIR TOKENS.safetensors PREDICT.json
@@ -38,9 +38,10 @@ def read_safetensors(path):
 
 
 config = json.load(open(f"{peft_dir}/adapter_config.json"))
+plora = json.load(open(f"{peft_dir}/plora_config.json"))
 weights = read_safetensors(f"{peft_dir}/adapter_model.safetensors")
 tokens = read_safetensors(tokens_path)
-expected = np.array([[p["probabilities"][label] for label in config["plora"]["labels"]] for p in json.load(open(predict_path))])
+expected = np.array([[p["probabilities"][label] for label in plora["labels"]] for p in json.load(open(predict_path))])
 scale = config["lora_alpha"] / config["r"]
 
 m = onnx.load(model_path)
@@ -79,7 +80,7 @@ for i in range(6):
     inter = torch.nn.functional.gelu(linear(i, "intermediate.dense")(h1))
     h = torch.nn.functional.layer_norm(linear(i, "output.dense")(inter) + h1, (H,),
                                        inits[f"{p}.output.LayerNorm.weight"], inits[f"{p}.output.LayerNorm.bias"], eps=1e-12)
-if config["plora"]["pooling"] == "mean":
+if plora["pooling"] == "mean":
     mf = mask[:, :, None].float()
     pooled = (h * mf).sum(1) / mf.sum(1).clamp(min=1)
 else:

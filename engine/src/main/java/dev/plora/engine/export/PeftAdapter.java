@@ -28,12 +28,16 @@ import java.nio.file.Path;
  * exports name them) so they line up with {@code BertForSequenceClassification}; the head is {@code
  * base_model.model.classifier.weight [L, H]} and {@code .bias}. plora's head pools (mean over the
  * attention mask, or the first token state) where BertForSequenceClassification uses its tanh
- * pooler: the {@code plora} block of the config says which pooling to apply.
+ * pooler: {@code plora_config.json} says which pooling to apply, the labels and the max length
+ * ({@code adapter_config.json} holds only fields PEFT's {@code LoraConfig} knows).
  */
 public final class PeftAdapter {
   public static final String CONFIG = "adapter_config.json";
   public static final String WEIGHTS = "adapter_model.safetensors";
   public static final String MASKS = "partial_lora_masks.safetensors";
+
+  /** plora's settings for the adapter: pooling, labels, max length, the masks file. */
+  public static final String PLORA_CONFIG = "plora_config.json";
 
   private PeftAdapter() {}
 
@@ -86,17 +90,22 @@ public final class PeftAdapter {
       c.put("use_dora", false);
       c.putObject("rank_pattern");
       c.putObject("alpha_pattern");
-      ObjectNode plora = c.putObject("plora");
+      // plora's own settings live beside PEFT's file, not in it: PEFT warns about (and drops) any
+      // key of adapter_config.json its LoraConfig does not know.
+      ObjectNode plora = json.createObjectNode();
+      plora.put("format", "plora-peft");
+      plora.put("format_version", 2);
       plora.put("pooling", model.head().pooling().name().toLowerCase(java.util.Locale.ROOT));
       ArrayNode labels = plora.putArray("labels");
       run.labels().forEach(labels::add);
       plora.put("masks", MASKS);
       plora.put("max_length", config.training().maxLength());
-      plora.put("format_version", 1);
+      plora.put("head", "base_model.model.classifier");
       AtomicFiles.write(
           dir.resolve(WEIGHTS), out -> weights.encode(out, NDList.Encoding.SAFETENSORS));
       AtomicFiles.write(dir.resolve(MASKS), out -> masks.encode(out, NDList.Encoding.SAFETENSORS));
       AtomicFiles.write(dir.resolve(CONFIG), out -> json.writeValue(out, c));
+      AtomicFiles.write(dir.resolve(PLORA_CONFIG), out -> json.writeValue(out, plora));
     }
   }
 

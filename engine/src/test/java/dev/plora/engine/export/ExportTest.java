@@ -147,6 +147,14 @@ class ExportTest {
     assertThat(c.get("target_modules").get(0).asText())
         .isEqualTo("bert.encoder.layer.0.attention.self.query");
     assertThat(c.get("base_model_name_or_path").asText()).endsWith("model.onnx");
+    // Only LoraConfig's fields: PEFT warns about any other key. plora's settings sit beside it.
+    assertThat(c.has("plora")).isFalse();
+    JsonNode p = new ObjectMapper().readTree(out.resolve("plora_config.json").toFile());
+    assertThat(p.get("format").asText()).isEqualTo("plora-peft");
+    assertThat(p.get("format_version").asInt()).isEqualTo(2);
+    assertThat(p.get("pooling").asText()).isEqualTo("mean");
+    assertThat(p.get("labels")).hasSize(2);
+    assertThat(p.get("masks").asText()).isEqualTo("partial_lora_masks.safetensors");
     try (NDManager m = NDManager.newBaseManager()) {
       NDList w = decode(m, out.resolve("adapter_model.safetensors"));
       NDList masks = decode(m, out.resolve("partial_lora_masks.safetensors"));

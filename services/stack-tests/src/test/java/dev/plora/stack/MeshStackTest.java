@@ -450,12 +450,15 @@ class MeshStackTest {
         run(
             List.of(
                 python,
-                root.resolve("services/stack-tests/src/test/python/submit_and_watch.py").toString(),
+                root.resolve("clients/python/examples/submit_and_watch.py").toString(),
                 stack.grpcTarget(),
                 stack.security().caPem().toString(),
                 stack.security().adminToken().toString(),
                 spec),
-            Map.of("PYTHONPATH", stubs.toString()));
+            // The packaged client (clients/python, plora_peft.client) on stubs generated here.
+            Map.of(
+                "PYTHONPATH",
+                stubs + java.io.File.pathSeparator + root.resolve("clients/python/src")));
     assertThat(out)
         .startsWith("0\n")
         .contains("submitted ")
