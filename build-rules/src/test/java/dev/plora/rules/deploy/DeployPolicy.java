@@ -175,6 +175,69 @@ final class DeployPolicy {
     return l.stream();
   }
 
+  /**
+   * Every container asks for CPU and memory, caps memory, and has readiness and liveness probes.
+   */
+  static List<String> containersAreSized(Manifests m) {
+    List<String> out = new ArrayList<>();
+    for (Manifest w : m.ofKind(WORKLOADS.toArray(String[]::new))) {
+      for (JsonNode c : w.doc().path("spec").path("template").path("spec").path("containers")) {
+        String where = w + " container " + c.path("name").asText();
+        JsonNode r = c.path("resources");
+        if (r.path("requests").path("cpu").isMissingNode()
+            || r.path("requests").path("memory").isMissingNode()) {
+          out.add(where + ": no cpu and memory requests");
+        }
+        if (r.path("limits").path("memory").isMissingNode()) {
+          out.add(where + ": no memory limit");
+        }
+        for (String probe : List.of("readinessProbe", "livenessProbe")) {
+          if (c.path(probe).isMissingNode()) {
+            out.add(where + ": no " + probe);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each ScaledObject targets a workload that exists, never scales past its task topic's
+   * partitions, and nothing scales the gateway.
+   */
+  static List<String> autoscalingFitsPartitions(Manifests m, String gateway) {
+    List<String> out = new ArrayList<>();
+    java.util.Map<String, Integer> partitions = new java.util.HashMap<>();
+    for (Manifest t : m.ofKind("KafkaTopic")) {
+      partitions.put(
+          t.doc().path("spec").path("topicName").asText(),
+          t.doc().path("spec").path("partitions").asInt());
+    }
+    Set<String> workloads = new TreeSet<>();
+    m.ofKind(WORKLOADS.toArray(String[]::new)).forEach(w -> workloads.add(w.name()));
+    for (Manifest s : m.ofKind("ScaledObject", "HorizontalPodAutoscaler")) {
+      JsonNode spec = s.doc().path("spec");
+      String target = spec.path("scaleTargetRef").path("name").asText();
+      if (target.equals(gateway)) {
+        out.add(s + ": scales the gateway, the one writer of job state");
+      }
+      if (!workloads.contains(target)) {
+        out.add(s + ": targets " + target + ", which no manifest defines");
+      }
+      int max = spec.path("maxReplicaCount").asInt(spec.path("maxReplicas").asInt());
+      for (JsonNode trigger : spec.path("triggers")) {
+        String topic = trigger.path("metadata").path("topic").asText();
+        Integer p = partitions.get(topic);
+        if (p == null) {
+          out.add(s + ": trigger topic '" + topic + "' is not a declared KafkaTopic");
+        } else if (max > p) {
+          out.add(s + ": up to " + max + " replicas for " + p + " partitions of " + topic);
+        }
+      }
+    }
+    return out;
+  }
+
   /** The cluster's listeners authenticate and authorize; no plaintext listener. */
   static List<String> kafkaAuthenticates(Manifests m) {
     List<String> out = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.plora.rules.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +32,33 @@ class DeployPolicyTest {
   @Test
   void kafkaAuthenticatesAndAuthorizesAndSecretsComeFromSecrets() {
     assertThat(DeployPolicy.kafkaAuthenticates(base)).isEmpty();
-    assertThat(base.ofKind("KafkaUser")).hasSize(6);
+    assertThat(base.ofKind("KafkaUser")).hasSize(7); // five services, operator, autoscaler
     assertThat(DeployPolicy.noInlineSecrets(base)).isEmpty();
+  }
+
+  @Test
+  void everyContainerIsSizedAndProbedAndAutoscalingStaysWithinPartitions() {
+    assertThat(DeployPolicy.containersAreSized(base)).isEmpty();
+    assertThat(base.ofKind("ScaledObject")).hasSize(4);
+    assertThat(DeployPolicy.autoscalingFitsPartitions(base, "plora-gateway")).isEmpty();
+  }
+
+  /** The GPU overlay gives the trainer everything DJL needs for an external CUDA libtorch. */
+  @Test
+  void theGpuOverlaySetsFlavorVersionLibraryAndAGpu() throws Exception {
+    Path overlay = Path.of(System.getProperty("plora.root", ".."), "deploy", "overlays", "gpu");
+    Manifests gpu = Manifests.read(overlay);
+    JsonNode trainer =
+        gpu.ofKind("StatefulSet").get(0).doc().path("spec").path("template").path("spec");
+    JsonNode container = trainer.path("containers").get(0);
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+    assertThat(env)
+        .containsEntry("PYTORCH_FLAVOR", "cu128")
+        .containsEntry("PYTORCH_VERSION", "2.7.1")
+        .containsKey("PYTORCH_LIBRARY_PATH");
+    assertThat(container.path("resources").path("limits").path("nvidia.com/gpu").asInt())
+        .isEqualTo(1);
   }
 
   /** The checks can fail: a manifest that breaks each promise is reported, naming what broke. */
@@ -69,6 +95,19 @@ class DeployPolicyTest {
                   ingress: [{ports: [{port: 8080}]}]
                   egress: [{}]
                 ---
+                apiVersion: keda.sh/v1alpha1
+                kind: ScaledObject
+                metadata: {name: too-many}
+                spec:
+                  scaleTargetRef: {name: plora-gateway}
+                  maxReplicaCount: 9
+                  triggers: [{type: kafka, metadata: {topic: t}}]
+                ---
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaTopic
+                metadata: {name: t}
+                spec: {topicName: t, partitions: 3}
+                ---
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: Kafka
                 metadata: {name: k}
@@ -95,6 +134,17 @@ class DeployPolicyTest {
                 "Kafka k (bad.yaml): no authorization",
                 "Kafka k (bad.yaml) listener plain: not TLS",
                 "Kafka k (bad.yaml) listener plain: no authentication"));
+    assertThat(DeployPolicy.containersAreSized(bad))
+        .containsExactlyInAnyOrder(
+            "Deployment rogue (bad.yaml) container c: no cpu and memory requests",
+            "Deployment rogue (bad.yaml) container c: no memory limit",
+            "Deployment rogue (bad.yaml) container c: no readinessProbe",
+            "Deployment rogue (bad.yaml) container c: no livenessProbe");
+    assertThat(DeployPolicy.autoscalingFitsPartitions(bad, "plora-gateway"))
+        .containsExactlyInAnyOrder(
+            "ScaledObject too-many (bad.yaml): scales the gateway, the one writer of job state",
+            "ScaledObject too-many (bad.yaml): targets plora-gateway, which no manifest defines",
+            "ScaledObject too-many (bad.yaml): up to 9 replicas for 3 partitions of t");
     assertThat(DeployPolicy.noInlineSecrets(bad))
         .containsExactly(
             "Deployment rogue (bad.yaml): env PLORA_KAFKA_JAAS holds secret material inline");

@@ -110,6 +110,21 @@ public final class MeshAcls {
     return g;
   }
 
+  /**
+   * KEDA's Kafka scaler on a cluster (deploy/base/autoscaling.yaml): it reads the worker groups'
+   * lag, so it may describe the task topics and those groups, nothing else. The embedded stack does
+   * not autoscale, so its broker has no such user; the cluster's KafkaUsers add it.
+   */
+  public static List<Grant> autoscaler() {
+    List<Grant> g = new ArrayList<>();
+    WORKERS.forEach(
+        (service, tasks) -> {
+          g.add(topic(tasks, PatternType.LITERAL, AclOperation.DESCRIBE));
+          g.add(group("plora-" + service, PatternType.LITERAL, AclOperation.DESCRIBE));
+        });
+    return g;
+  }
+
   /** People: submit jobs, read every plora topic (kcat -C, or a group named plora-operator*). */
   private static List<Grant> operator() {
     List<Grant> g = new ArrayList<>();

@@ -21,40 +21,42 @@ public final class StrimziUsers {
         new StringBuilder(
             "# One KafkaUser per plora service (and operator): SCRAM-SHA-512, simple authorization, only its own\n"
                 + "# topics and group. Generated from services/dev-broker MeshAcls, the grants the embedded broker applies;\n"
-                + "# StrimziUsersTest keeps this file equal to it (PLORA_WRITE_MANIFESTS=1 rewrites it).\n");
-    MeshAcls.grants()
-        .forEach(
-            (principal, grants) -> {
-              y.append("---\n")
-                  .append("apiVersion: kafka.strimzi.io/v1beta2\n")
-                  .append("kind: KafkaUser\n")
-                  .append("metadata:\n")
-                  .append("  name: plora-")
-                  .append(principal)
-                  .append('\n')
-                  .append("  labels:\n")
-                  .append("    strimzi.io/cluster: ")
-                  .append(cluster)
-                  .append('\n')
-                  .append("spec:\n")
-                  .append("  authentication:\n")
-                  .append("    type: scram-sha-512\n")
-                  .append("  authorization:\n")
-                  .append("    type: simple\n")
-                  .append("    acls:\n");
-              byResource(grants)
-                  .forEach(
-                      (resource, ops) ->
-                          y.append("      - resource: {type: ")
-                              .append(resource.get(0))
-                              .append(", name: \"")
-                              .append(resource.get(1))
-                              .append("\", patternType: ")
-                              .append(resource.get(2))
-                              .append("}\n        operations: [")
-                              .append(String.join(", ", ops))
-                              .append("]\n"));
-            });
+                + "# StrimziUsersTest keeps this file equal to it (PLORA_WRITE_MANIFESTS=1 rewrites it). Last, plora-autoscaler:\n"
+                + "# KEDA's, which may only describe the task topics and the workers' groups (their lag).\n");
+    Map<String, List<MeshAcls.Grant>> users = new LinkedHashMap<>(MeshAcls.grants());
+    users.put("autoscaler", MeshAcls.autoscaler());
+    users.forEach(
+        (principal, grants) -> {
+          y.append("---\n")
+              .append("apiVersion: kafka.strimzi.io/v1beta2\n")
+              .append("kind: KafkaUser\n")
+              .append("metadata:\n")
+              .append("  name: plora-")
+              .append(principal)
+              .append('\n')
+              .append("  labels:\n")
+              .append("    strimzi.io/cluster: ")
+              .append(cluster)
+              .append('\n')
+              .append("spec:\n")
+              .append("  authentication:\n")
+              .append("    type: scram-sha-512\n")
+              .append("  authorization:\n")
+              .append("    type: simple\n")
+              .append("    acls:\n");
+          byResource(grants)
+              .forEach(
+                  (resource, ops) ->
+                      y.append("      - resource: {type: ")
+                          .append(resource.get(0))
+                          .append(", name: \"")
+                          .append(resource.get(1))
+                          .append("\", patternType: ")
+                          .append(resource.get(2))
+                          .append("}\n        operations: [")
+                          .append(String.join(", ", ops))
+                          .append("]\n"));
+        });
     return y.toString();
   }
 

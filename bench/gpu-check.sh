@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# GPU check (issue 14), for a machine with an NVIDIA GPU; fails at once, saying so, where there is none.
+# Reports: the GPU CUDA shows; a 50-step training run of the default model on GPU and the same run on CPU
+# (final loss, examples/s, model FLOP utilisation), with the GPU run's final loss within 2% of the CPU
+# run's (float32 on both; kernels differ, so bitwise equality is not expected); and merged-model parity of
+# the GPU run's export (plora's own check: ONNX Runtime against the engine, 1e-4 on the logits). That parity
+# runs on ONNX Runtime's CPU provider: plora does not use ONNX Runtime's CUDA provider yet.
+# Needs: libtorch 2.7.1+cu128 at $PYTORCH_LIBRARY_PATH (default /opt/libtorch/lib; the trainer-cuda image has
+# it), a built CLI (mvn -B -DskipTests package -pl cli -am), the SpamAssassin corpus (fetched if missing).
+# Not run here: no GPU was lent to the sessions that wrote it (see deploy/README.md).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+plora_cli() { java -Dai.djl.offline=true -jar "$root/cli/target/plora-cli.jar" "$@"; }
+command -v nvidia-smi >/dev/null && nvidia-smi -L | grep -q GPU || { echo "gpu-check: no NVIDIA GPU found (nvidia-smi -L)" >&2; exit 2; }
+export PYTORCH_LIBRARY_PATH="${PYTORCH_LIBRARY_PATH:-/opt/libtorch/lib}" PYTORCH_FLAVOR="${PYTORCH_FLAVOR:-cu128}" PYTORCH_VERSION="${PYTORCH_VERSION:-2.7.1}"
+[[ -f "$PYTORCH_LIBRARY_PATH/libtorch_cuda.so" ]] || { echo "gpu-check: no CUDA libtorch at $PYTORCH_LIBRARY_PATH (libtorch_cuda.so)" >&2; exit 2; }
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+peak_tflops="${GPU_PEAK_TFLOPS:-}"   # the GPU's dense fp32 (TF32) peak, for MFU; e.g. 989 for an H100/H200 SXM (TF32)
+out="${1:-$root/.plora/bench/gpu-check}"; rm -rf "$out"; mkdir -p "$out"
+[[ -f "$root/.plora/datasets/spam-assassin/train.jsonl" ]] || plora_cli datasets fetch spam-assassin
+head -n 800 "$root/.plora/datasets/spam-assassin/train.jsonl" > "$out/train.jsonl"
+for device in gpu cpu; do
+  # 800 examples / batch 16 = 50 steps.
+  plora_cli train --model default --train "$out/train.jsonl" --density 0.25 --epochs 1 --batch 16 --max-len 128 \
+    --seed 7 --device "$device" --out "$out/run-$device" > "$out/train-$device.log"
+done
+plora_cli export --run "$out/run-gpu" --format onnx-merged --check-data "$out/train.jsonl" --out "$out/model.onnx" | tee "$out/export.log"
+python3 - "$out" "$peak_tflops" <<'PY'
+import json, sys
+out, peak = sys.argv[1], sys.argv[2]
+m = {d: json.load(open(f"{out}/run-{d}/metrics.json")) for d in ("gpu", "cpu")}
+assert m["gpu"]["device"].startswith("gpu"), f"the GPU run ran on {m['gpu']['device']}"
+# Forward + backward of the frozen encoder ≈ 4 × params × tokens (no weight gradients for frozen weights: ~2 + 2).
+params, tokens = 22.7e6, 128
+for d in ("gpu", "cpu"):
+    ex = m[d]["examples_per_second"]
+    line = f"{d}: final loss {m[d]['final_loss']:.5f}, {ex:.1f} examples/s"
+    if d == "gpu" and peak:
+        line += f", MFU {4 * params * tokens * ex / (float(peak) * 1e12):.1%} (of {peak} TFLOPS)"
+    print(line)
+rel = abs(m["gpu"]["final_loss"] - m["cpu"]["final_loss"]) / abs(m["cpu"]["final_loss"])
+print(f"final loss GPU vs CPU: relative difference {rel:.2%} (bound 2%)")
+sys.exit(0 if rel <= 0.02 else 1)
+PY
