@@ -3,12 +3,9 @@ package dev.plora.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.plora.proto.v1.DatasetSpec;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.JobState;
 import dev.plora.proto.v1.JobStatus;
-import dev.plora.proto.v1.LoraSpec;
-import dev.plora.proto.v1.ModelSpec;
 import dev.plora.proto.v1.Outcome;
 import dev.plora.proto.v1.Progress;
 import dev.plora.proto.v1.Stage;
@@ -30,17 +27,7 @@ class LocalPipelineTest {
   @TempDir Path dir;
 
   static JobSpec tinySpec(String strategy) {
-    return JobSpec.newBuilder()
-        .setModel(
-            ModelSpec.newBuilder()
-                .setModelUri("uploads/tiny/model.onnx")
-                .setTokenizerUri("uploads/tiny/tokenizer.json"))
-        .setDataset(
-            DatasetSpec.newBuilder()
-                .setTrainUri("uploads/tiny/train.jsonl")
-                .setEvalUri("uploads/tiny/eval.jsonl"))
-        .setLora(LoraSpec.newBuilder().setRank(4))
-        .setStrategy(StrategySpec.newBuilder().setKind(strategy).setFewShot(4))
+    return TinyJob.spec("uploads/tiny", strategy)
         .setTraining(
             TrainingSpec.newBuilder()
                 .setEpochs(2)

@@ -6,6 +6,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.plora.engine.model.DefaultModel;
 import dev.plora.engine.testing.TinyBert;
+import dev.plora.proto.v1.DatasetSpec;
+import dev.plora.proto.v1.JobSpec;
+import dev.plora.proto.v1.LoraSpec;
+import dev.plora.proto.v1.ModelSpec;
+import dev.plora.proto.v1.StrategySpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +57,25 @@ public final class TinyJob {
    * Runs an exported classifier in ONNX Runtime on one 5-token input and returns its probabilities
    * (output {@code probabilities}, shape [1, labels]).
    */
+  /**
+   * A JobSpec over the files {@link #write} put under store folder {@code folder} (e.g. {@code
+   * uploads/tiny}): rank 4, max length 16, 4-shot discovery; the caller adds epochs, batch,
+   * checkpoints and exports.
+   */
+  public static JobSpec.Builder spec(String folder, String strategy) {
+    return JobSpec.newBuilder()
+        .setModel(
+            ModelSpec.newBuilder()
+                .setModelUri(folder + "/model.onnx")
+                .setTokenizerUri(folder + "/tokenizer.json"))
+        .setDataset(
+            DatasetSpec.newBuilder()
+                .setTrainUri(folder + "/train.jsonl")
+                .setEvalUri(folder + "/eval.jsonl"))
+        .setLora(LoraSpec.newBuilder().setRank(4))
+        .setStrategy(StrategySpec.newBuilder().setKind(strategy).setFewShot(4));
+  }
+
   public static float[] ortProbabilities(Path onnx) throws Exception {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession session = env.createSession(onnx.toString(), new OrtSession.SessionOptions())) {

@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.plora.jobs.JobMachine;
 import dev.plora.jobs.ProtoJson;
 import dev.plora.jobs.TinyJob;
-import dev.plora.proto.v1.DatasetSpec;
 import dev.plora.proto.v1.JobEvent;
 import dev.plora.proto.v1.JobSpec;
 import dev.plora.proto.v1.JobStatus;
-import dev.plora.proto.v1.LoraSpec;
-import dev.plora.proto.v1.ModelSpec;
-import dev.plora.proto.v1.StrategySpec;
 import dev.plora.proto.v1.TrainingSpec;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -90,17 +86,7 @@ final class StackFixture implements AutoCloseable {
    * A job on the uploaded tiny model and data: rank 4, max length 16, a checkpoint every 5 steps.
    */
   static JobSpec.Builder tiny(String strategy, int epochs, int batch) {
-    return JobSpec.newBuilder()
-        .setModel(
-            ModelSpec.newBuilder()
-                .setModelUri("uploads/tiny/model.onnx")
-                .setTokenizerUri("uploads/tiny/tokenizer.json"))
-        .setDataset(
-            DatasetSpec.newBuilder()
-                .setTrainUri("uploads/tiny/train.jsonl")
-                .setEvalUri("uploads/tiny/eval.jsonl"))
-        .setLora(LoraSpec.newBuilder().setRank(4))
-        .setStrategy(StrategySpec.newBuilder().setKind(strategy).setFewShot(4))
+    return TinyJob.spec("uploads/tiny", strategy)
         .setTraining(
             TrainingSpec.newBuilder()
                 .setEpochs(epochs)
