@@ -8,12 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.jboss.logging.Logger;
 
@@ -36,11 +34,7 @@ public class Supervisor {
   private boolean outage;
 
   void onStart(@Observes StartupEvent e) {
-    Properties p = new Properties();
-    p.putAll(kafka.connection());
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
-    admin = Admin.create(p);
+    admin = kafka.admin(5000);
     clock =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -27,7 +26,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
@@ -82,11 +80,7 @@ public class TaskRouter {
   private Admin admin;
 
   void onStart(@Observes StartupEvent e) {
-    Properties p = new Properties();
-    p.putAll(kafka.connection());
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-    admin = Admin.create(p);
+    admin = kafka.admin(5000);
     refresher =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

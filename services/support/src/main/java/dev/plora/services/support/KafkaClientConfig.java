@@ -7,6 +7,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,6 +46,18 @@ public class KafkaClientConfig {
           "Kafka security.protocol=PLAINTEXT: this service's Kafka traffic is neither authenticated"
               + " nor encrypted");
     }
+  }
+
+  /**
+   * An admin client on {@link #connection()} whose calls give up after {@code timeoutMs}, for the
+   * gateway's periodic checks (a broker outage must not hang them).
+   */
+  public Admin admin(int timeoutMs) {
+    Properties p = new Properties();
+    p.putAll(connection());
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+    return Admin.create(p);
   }
 
   /** Bootstrap servers and the security settings, for a client of our own. */
