@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       DatasetsCommand.class,
       RunCommand.class,
+      InitCommand.class,
       UpCommand.class,
       DownCommand.class,
       StatusCommand.class,

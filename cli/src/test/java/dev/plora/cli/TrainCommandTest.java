@@ -432,5 +432,14 @@ class TrainCommandTest {
         .isEqualTo(36L * 8 * (384 + 384) + 12L * 8 * (1536 - 384));
     assertThat(metrics.get("reduction_vs_dense").asDouble()).isBetween(0.87, 0.88);
     assertThat(Double.isFinite(metrics.get("final_loss").asDouble())).isTrue();
+    // The record names the default model, not this process's unpacked copy of its tokenizer: a
+    // container that evaluates or exports the run unpacks its own (found by the container smoke
+    // test, where the evaluator had no such file).
+    JsonNode model =
+        new ObjectMapper().readTree(run.resolve("config.json").toFile()).at("/config/model");
+    assertThat(model.path("source").asText()).isEqualTo("default");
+    assertThat(model.path("tokenizer").isMissingNode() || model.path("tokenizer").isNull())
+        .as(model.toString())
+        .isTrue();
   }
 }

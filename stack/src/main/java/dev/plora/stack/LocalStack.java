@@ -96,6 +96,20 @@ public final class LocalStack {
     secured = true;
   }
 
+  /**
+   * Makes the stack's home without starting anything: the security material ({@link
+   * StackSecurity#ensure}) and the store and broker folders, which docker-compose.yml mounts.
+   */
+  public void init(PrintStream log) {
+    secure(log);
+    try {
+      Files.createDirectories(store());
+      Files.createDirectories(home.resolve("kafka"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + home + ": " + e.getMessage(), e);
+    }
+  }
+
   public StackPorts ports() {
     return ports;
   }

@@ -8,14 +8,28 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** deploy/base keeps the isolation docs/security.md promises. */
+/** The rendered overlays keep the isolation docs/security.md promises. */
 class DeployPolicyTest {
+  static final Path OVERLAYS =
+      Path.of(System.getProperty("plora.root", ".."), "deploy", "overlays");
   static Manifests base;
 
   @BeforeAll
   static void read() throws Exception {
-    base = Manifests.read(Path.of(System.getProperty("plora.root", ".."), "deploy", "base"));
+    base = Manifests.rendered(OVERLAYS.resolve("cpu"));
     assertThat(base.ofKind("Deployment", "StatefulSet")).hasSize(5);
+  }
+
+  /** The GPU overlay changes only the trainer: every policy holds for it too. */
+  @Test
+  void theGpuOverlayKeepsEveryPolicy() throws Exception {
+    Manifests gpu = Manifests.rendered(OVERLAYS.resolve("gpu"));
+    assertThat(DeployPolicy.podsAreRestricted(gpu)).isEmpty();
+    assertThat(DeployPolicy.networkIsolated(gpu, "plora-gateway", 9000)).isEmpty();
+    assertThat(DeployPolicy.kafkaAuthenticates(gpu)).isEmpty();
+    assertThat(DeployPolicy.noInlineSecrets(gpu)).isEmpty();
+    assertThat(DeployPolicy.containersAreSized(gpu)).isEmpty();
+    assertThat(DeployPolicy.autoscalingFitsPartitions(gpu, "plora-gateway")).isEmpty();
   }
 
   @Test
@@ -46,10 +60,16 @@ class DeployPolicyTest {
   /** The GPU overlay gives the trainer everything DJL needs for an external CUDA libtorch. */
   @Test
   void theGpuOverlaySetsFlavorVersionLibraryAndAGpu() throws Exception {
-    Path overlay = Path.of(System.getProperty("plora.root", ".."), "deploy", "overlays", "gpu");
-    Manifests gpu = Manifests.read(overlay);
+    Manifests gpu = Manifests.rendered(OVERLAYS.resolve("gpu"));
     JsonNode trainer =
-        gpu.ofKind("StatefulSet").get(0).doc().path("spec").path("template").path("spec");
+        gpu.ofKind("StatefulSet").stream()
+            .filter(m -> m.name().equals("plora-trainer"))
+            .findFirst()
+            .orElseThrow()
+            .doc()
+            .path("spec")
+            .path("template")
+            .path("spec");
     JsonNode container = trainer.path("containers").get(0);
     java.util.Map<String, String> env = new java.util.HashMap<>();
     container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
@@ -59,6 +79,9 @@ class DeployPolicyTest {
         .containsKey("PYTORCH_LIBRARY_PATH");
     assertThat(container.path("resources").path("limits").path("nvidia.com/gpu").asInt())
         .isEqualTo(1);
+    assertThat(container.path("image").asText()).isEqualTo("plora/trainer-cuda:0.1.0");
+    assertThat(trainer.path("nodeSelector").path("nvidia.com/gpu.present").asText())
+        .isEqualTo("true");
   }
 
   /** The checks can fail: a manifest that breaks each promise is reported, naming what broke. */

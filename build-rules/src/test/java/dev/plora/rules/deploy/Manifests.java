@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Every YAML document under a folder, as trees; each remembers the file it came from. */
 record Manifests(List<Manifest> all) {
@@ -30,14 +28,9 @@ record Manifests(List<Manifest> all) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  static Manifests read(Path folder) throws IOException {
-    List<Manifest> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(folder)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        out.addAll(parse(f, Files.readString(f)));
-      }
-    }
-    return new Manifests(out);
+  /** The objects a kustomization renders to ({@link Kustomization}), e.g. deploy/overlays/cpu. */
+  static Manifests rendered(Path kustomization) throws IOException {
+    return new Manifests(Kustomization.render(kustomization));
   }
 
   static List<Manifest> parse(Path file, String text) throws IOException {

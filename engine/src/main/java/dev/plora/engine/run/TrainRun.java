@@ -212,15 +212,21 @@ public final class TrainRun {
     }
   }
 
-  /** The configuration as recorded: the model "default" or absolute, every path absolute. */
+  /**
+   * The configuration as recorded: the model "default" or absolute, every path absolute. The
+   * default model's own tokenizer stays unnamed: it is unpacked under each process's plora home, so
+   * a path from this process would name nothing in another container that evaluates or exports the
+   * run.
+   */
   private static RunConfig absolute(RunConfig c, ModelFiles files) {
+    boolean defaultTokenizer = c.model().isDefault() && c.model().tokenizer() == null;
     ModelConfig model =
         c.model()
             .withSource(
                 c.model().isDefault()
                     ? ModelConfig.DEFAULT_SOURCE
                     : files.onnx().toAbsolutePath().toString(),
-                files.tokenizer().toAbsolutePath());
+                defaultTokenizer ? null : files.tokenizer().toAbsolutePath());
     DataConfig data =
         new DataConfig(
             c.data().train().stream().map(TrainRun::abs).toList(),

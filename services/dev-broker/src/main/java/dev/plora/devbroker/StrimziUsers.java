@@ -28,7 +28,7 @@ public final class StrimziUsers {
     users.forEach(
         (principal, grants) -> {
           y.append("---\n")
-              .append("apiVersion: kafka.strimzi.io/v1beta2\n")
+              .append("apiVersion: kafka.strimzi.io/v1\n")
               .append("kind: KafkaUser\n")
               .append("metadata:\n")
               .append("  name: plora-")

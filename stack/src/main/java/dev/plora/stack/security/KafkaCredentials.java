@@ -81,6 +81,19 @@ public final class KafkaCredentials {
         "");
   }
 
+  /**
+   * A service's environment file ({@code PLORA_KAFKA_JAAS=...}) for {@code docker compose}'s {@code
+   * env_file}: the containers get their own principal's password and no other.
+   */
+  String serviceEnv(String principal) {
+    return "# "
+        + principal
+        + "'s Kafka credentials (written by plora init / plora up; keep it private)\n"
+        + "PLORA_KAFKA_JAAS="
+        + jaas(principal)
+        + "\n";
+  }
+
   /** The same for kcat ({@code kcat -F kcat.conf -L}). */
   String kcatConf(String bootstrap, Path caPem) {
     return String.join(

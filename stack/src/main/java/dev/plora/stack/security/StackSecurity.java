@@ -33,6 +33,7 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
  * auth/admin.token               an admin token for the CLI (renewed when it has less than a day)
  * kafka/users/NAME.password      one SCRAM password per Kafka principal
  * kafka/client.properties, kcat.conf   operator client configurations
+ * kafka/SERVICE.env              a service's JAAS line, for docker-compose.yml's env_file
  * </pre>
  *
  * Private keys, passwords, tokens and the client configurations are owner-only.
@@ -89,6 +90,11 @@ public final class StackSecurity {
     return home.resolve("kafka/kcat.conf");
   }
 
+  /** A service's Kafka credentials as an environment file (docker-compose.yml's env_file). */
+  public Path serviceEnv(String service) {
+    return home.resolve("kafka/" + service + ".env");
+  }
+
   public KafkaCredentials kafka() {
     return new KafkaCredentials(home.resolve("kafka/users"));
   }
@@ -136,6 +142,12 @@ public final class StackSecurity {
         kafka.clientProperties(kafkaBootstrap, caPem()).getBytes(StandardCharsets.UTF_8));
     SecretFiles.writeSecret(
         kcatConf(), kafka.kcatConf(kafkaBootstrap, caPem()).getBytes(StandardCharsets.UTF_8));
+    for (String principal : KafkaCredentials.PRINCIPALS) {
+      if (!principal.equals("operator")) {
+        SecretFiles.writeSecret(
+            serviceEnv(principal), kafka.serviceEnv(principal).getBytes(StandardCharsets.UTF_8));
+      }
+    }
     return made;
   }
 
