@@ -2,6 +2,8 @@ package dev.plora.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.plora.engine.config.ConfigException;
+import dev.plora.engine.config.DeviceChoice;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.export.OnnxPredictor;
 import dev.plora.engine.model.ModelFiles;
@@ -41,6 +43,14 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print predictions as JSON")
   boolean json;
 
+  @Option(
+      names = "--device",
+      defaultValue = "auto",
+      description =
+          "cpu, gpu (ONNX Runtime's CUDA provider; an error without one) or auto (CUDA when this"
+              + " ONNX Runtime build has it, else the CPU) (default: ${DEFAULT-VALUE})")
+  String device;
+
   @Override
   public Integer call() throws IOException {
     List<String> texts = source.read(spec);
@@ -49,7 +59,13 @@ final class PredictCommand implements Callable<Integer> {
       Path beside = model.toAbsolutePath().getParent().resolve("tokenizer.json");
       tok = Files.isRegularFile(beside) ? beside : ModelFiles.resolve("default", null).tokenizer();
     }
-    try (OnnxPredictor predictor = new OnnxPredictor(model);
+    OnnxPredictor loaded;
+    try {
+      loaded = new OnnxPredictor(model, DeviceChoice.parse(device));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.reworded("--device"), e);
+    }
+    try (OnnxPredictor predictor = loaded;
         TextTokenizer t = TextTokenizer.load(tok, predictor.maxLength())) {
       List<OnnxPredictor.Prediction> predictions = predictor.predict(t, texts);
       PrintWriter out = spec.commandLine().getOut();

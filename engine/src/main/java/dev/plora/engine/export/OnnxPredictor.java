@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.plora.engine.config.DeviceChoice;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.data.TokenizedBatch;
 import java.io.IOException;
@@ -28,10 +29,17 @@ public final class OnnxPredictor implements AutoCloseable {
   private final OrtSession session;
   private final List<String> labels;
   private final int maxLength;
+  private final OrtDevices.Provider provider;
 
   public OnnxPredictor(Path model) {
-    try {
-      this.session = env.createSession(model.toString(), new OrtSession.SessionOptions());
+    this(model, DeviceChoice.CPU);
+  }
+
+  /** With {@code device} auto or gpu, on ONNX Runtime's CUDA provider where there is one. */
+  public OnnxPredictor(Path model, DeviceChoice device) {
+    try (OrtDevices.Options options = OrtDevices.options(device)) {
+      this.provider = options.provider();
+      this.session = env.createSession(model.toString(), options.session());
       Map<String, String> meta = session.getMetadata().getCustomMetadata();
       String labelJson = meta.get(MergedOnnx.LABELS);
       if (labelJson == null || !session.getOutputNames().contains(HeadGraph.PROBABILITIES)) {
@@ -48,6 +56,11 @@ public final class OnnxPredictor implements AutoCloseable {
       throw new IllegalArgumentException(
           model + ": ONNX Runtime cannot load it: " + e.getMessage(), e);
     }
+  }
+
+  /** Where the session runs. */
+  public OrtDevices.Provider provider() {
+    return provider;
   }
 
   public List<String> labels() {

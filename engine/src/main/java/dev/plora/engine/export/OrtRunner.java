@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.plora.engine.base.OwnedArrays;
+import dev.plora.engine.config.DeviceChoice;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -19,19 +20,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs an ONNX model in ONNX Runtime (CPU) with DJL arrays in and out: the independent oracle
- * plora's own runtime and exports are checked against.
+ * Runs an ONNX model in ONNX Runtime with DJL arrays in and out: the independent oracle plora's own
+ * runtime and exports are checked against. On the CPU unless a device is given ({@link
+ * OrtDevices}).
  */
 public final class OrtRunner implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession session;
+  private final OrtDevices.Provider provider;
 
   public OrtRunner(byte[] model, int intraOpThreads) {
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+    this(model, intraOpThreads, DeviceChoice.CPU);
+  }
+
+  /** With {@code device} auto or gpu, on ONNX Runtime's CUDA provider where there is one. */
+  public OrtRunner(byte[] model, int intraOpThreads, DeviceChoice device) {
+    try (OrtDevices.Options options = OrtDevices.options(device)) {
+      this.provider = options.provider();
       if (intraOpThreads > 0) {
-        options.setIntraOpNumThreads(intraOpThreads);
+        options.session().setIntraOpNumThreads(intraOpThreads);
       }
-      this.session = env.createSession(model, options);
+      this.session = env.createSession(model, options.session());
     } catch (OrtException e) {
       throw new IllegalArgumentException(
           "ONNX Runtime cannot load the model: " + e.getMessage(), e);
@@ -40,6 +49,11 @@ public final class OrtRunner implements AutoCloseable {
 
   public OrtRunner(byte[] model) {
     this(model, 0);
+  }
+
+  /** Where the session runs. */
+  public OrtDevices.Provider provider() {
+    return provider;
   }
 
   /** Runs the model; every output is returned as an array attached to {@code manager}. */

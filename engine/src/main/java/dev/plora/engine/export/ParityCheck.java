@@ -2,6 +2,7 @@ package dev.plora.engine.export;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.plora.engine.config.DeviceChoice;
 import dev.plora.engine.data.TextTokenizer;
 import dev.plora.engine.data.TokenizedBatch;
 import dev.plora.engine.lora.AdaptedModel;
@@ -31,7 +32,8 @@ public final class ParityCheck {
     }
     TokenizedBatch batch = tokenizer.encode(texts, pairs);
     try (NDManager m = model.manager().newSubManager();
-        OrtRunner ort = new OrtRunner(onnx)) {
+        // On ONNX Runtime's CUDA provider where this build has one (the GPU images), else the CPU.
+        OrtRunner ort = new OrtRunner(onnx, 0, DeviceChoice.AUTO)) {
       NDArray ours = model.logits(m, batch);
       NDArray theirs =
           ort.run(m, batch.feeds(model.executor().inputNames(), m)).get(HeadGraph.LOGITS);

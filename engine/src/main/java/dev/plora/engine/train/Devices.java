@@ -12,6 +12,7 @@ public final class Devices {
   private Devices() {}
 
   public static Device select(DeviceChoice choice) {
+    TorchEnvironment.check(); // before DJL, whose own error for a half-set environment misleads
     return select(choice, Engine.getInstance().getGpuCount());
   }
 
