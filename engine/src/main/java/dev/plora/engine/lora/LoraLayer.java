@@ -111,8 +111,12 @@ public final class LoraLayer implements NodeOverride {
     }
     NDArray denseA = a.dense(ctx.manager()); // [r, in]
     NDArray denseB = b.dense(ctx.manager()); // [out, r]
-    NDArray low = x.matMul(denseA.transpose()).matMul(denseB.transpose()); // [..., out]
-    NDArray delta = low.mul(scalar(low, scale));
+    // torch.linear computes x·Wᵀ itself: two addmm-style kernels, no transposes; the scale goes on
+    // B [out, r], far smaller than the [..., out] product.
+    var ex = x.getNDArrayInternal();
+    NDArray low = ex.linear(x, denseA, null).singletonOrThrow(); // [..., r]
+    NDArray scaledB = denseB.mul(scalar(denseB, scale));
+    NDArray delta = ex.linear(low, scaledB, null).singletonOrThrow(); // [..., out]
     return new NDArray[] {y.add(delta)};
   }
 }

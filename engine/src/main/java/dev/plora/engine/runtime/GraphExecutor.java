@@ -11,6 +11,7 @@ import dev.plora.engine.runtime.kernel.GraphExecutionException;
 import dev.plora.engine.runtime.kernel.OpContext;
 import dev.plora.engine.runtime.kernel.OpRegistry;
 import dev.plora.engine.runtime.ops.StandardOps;
+import dev.plora.engine.runtime.optimize.GraphOptimizer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -80,7 +81,9 @@ public final class GraphExecutor implements AutoCloseable {
         }
       }
       this.outputs = model.graph().getOutputList().stream().map(ValueInfoProto::getName).toList();
-      this.plan = new ExecutionPlan(model, registry);
+      // Fused kernels in place of decomposed layer norms and GELUs; value names are kept, so
+      // overrides, observers and outputs see the same graph. model() stays the file's graph.
+      this.plan = new ExecutionPlan(GraphOptimizer.forExecution(model), registry);
       this.shapeCache = new StaticValueCache(manager, STATIC_CACHE_SIGNATURES);
       classifyStatic();
     } catch (RuntimeException e) {
@@ -175,7 +178,9 @@ public final class GraphExecutor implements AutoCloseable {
   }
 
   /**
-   * Runs what is needed for {@code wanted} (graph outputs or any intermediate value name).
+   * Runs what is needed for {@code wanted} (graph outputs or any intermediate value name the
+   * executed graph has: values inside a pattern the graph optimiser fused, such as a linear layer's
+   * MatMul before its bias, exist only with {@code -Dplora.graph.optimize=false}).
    *
    * @param out manager the returned arrays are attached to
    * @param feeds one array per graph input, keyed by input name
@@ -278,8 +283,17 @@ public final class GraphExecutor implements AutoCloseable {
       for (String w : wanted) {
         NDArray v = env.get(w);
         if (v == null) {
+          boolean fusedAway =
+              model.graph().getNodeList().stream().anyMatch(n -> n.getOutputList().contains(w));
           throw new GraphExecutionException(
-              model.source() + ": no value named '" + w + "' in the graph");
+              model.source()
+                  + ": no value named '"
+                  + w
+                  + "' in the graph"
+                  + (fusedAway
+                      ? " as executed: the graph optimiser fused it away (run with"
+                          + " -Dplora.graph.optimize=false to read it)"
+                      : ""));
         }
         // Values the executor keeps (parameters, cached shapes, feeds) are copied, never handed
         // out.

@@ -74,21 +74,24 @@ class AdaptedModelTest {
       layer.b().load(b, m);
       Map<String, NDArray> feeds = RandomTokens.batch(m, new Random(3), 2, 5, 100);
       String in = "/embeddings/LayerNorm/Add_1_output_0";
-      String out = "/encoder/layer.0/attention/self/query/MatMul_output_0";
+      // The linear layer's output (bias added): the graph optimiser runs MatMul + Add as one
+      // fused linear, which the adapter wraps.
+      String out = "/encoder/layer.0/attention/self/query/Add_output_0";
       Map<String, NDArray> got = adapted.executor().run(m, feeds, List.of(in, out));
       NDArray x = got.get(in);
       NDArray w0 = adapted.executor().parameter(q.weightName());
       NDArray a = layer.a().dense(m);
       NDArray bb = layer.b().dense(m);
-      // Plain-Java oracle over the same values: x·W0 + (alpha/r)·x·Aᵀ·Bᵀ.
+      // Plain-Java oracle over the same values: x·W0 + b + (alpha/r)·x·Aᵀ·Bᵀ.
       float[][] xs = rows(x.toFloatArray(), 10, 16);
       float[][] w = rows(w0.toFloatArray(), 16, 16);
       float[][] av = rows(a.toFloatArray(), 4, 16);
       float[][] bv = rows(bb.toFloatArray(), 16, 4);
+      float[] bias = adapted.executor().parameter(q.module() + ".bias").toFloatArray();
       float[] actual = got.get(out).toFloatArray();
       for (int t = 0; t < 10; t++) {
         for (int o = 0; o < 16; o++) {
-          double base = 0;
+          double base = bias[o];
           double lora = 0;
           for (int i = 0; i < 16; i++) {
             base += xs[t][i] * w[i][o];

@@ -13,9 +13,24 @@ import java.util.TreeSet;
  * built in one place, {@code runtime.ops.StandardOps}.
  */
 public final class OpRegistry {
+  /**
+   * The domain of the fused ops the graph optimiser puts in place of decomposed patterns
+   * (runtime.optimize); never in a file plora reads or writes.
+   */
+  public static final String FUSED_DOMAIN = "dev.plora.fused";
+
   private record Entry(int sinceOpset, OpKernel kernel) {}
 
   private final Map<String, Entry> entries = new TreeMap<>();
+  private final Map<String, OpKernel> fused = new TreeMap<>();
+
+  /** A fused op of {@link #FUSED_DOMAIN}. */
+  public OpRegistry registerFused(String opType, OpKernel kernel) {
+    if (fused.putIfAbsent(opType, kernel) != null) {
+      throw new IllegalStateException("fused op " + opType + " registered twice");
+    }
+    return this;
+  }
 
   public OpRegistry register(String opType, int sinceOpset, OpKernel kernel) {
     if (entries.putIfAbsent(opType, new Entry(sinceOpset, kernel)) != null) {
@@ -27,6 +42,9 @@ public final class OpRegistry {
   /** The kernel for a node of the default domain, or an {@link UnsupportedOpException}. */
   public OpKernel lookup(NodeProto node, int opset) {
     String domain = node.getDomain();
+    if (domain.equals(FUSED_DOMAIN) && fused.containsKey(node.getOpType())) {
+      return fused.get(node.getOpType());
+    }
     Entry e = entries.get(node.getOpType());
     boolean defaultDomain = domain.isEmpty() || domain.equals("ai.onnx");
     if (e == null || !defaultDomain || opset < e.sinceOpset) {

@@ -19,6 +19,10 @@ public final class StandardOps {
   }
 
   private static void registerAll(OpRegistry r) {
+    // What the graph optimiser (runtime.optimize) fuses decomposed patterns into.
+    r.registerFused("LayerNorm", new FusedLayerNorm());
+    r.registerFused("Gelu", new FusedGelu());
+    r.registerFused("Linear", new FusedLinear());
     // Elementwise arithmetic and comparisons (numpy broadcasting).
     r.register("Add", 1, new Binary(NDArray::add));
     r.register("Sub", 1, new Binary(NDArray::sub));
