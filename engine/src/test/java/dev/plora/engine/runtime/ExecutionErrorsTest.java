@@ -122,14 +122,22 @@ class ExecutionErrorsTest {
   void intermediateValuesCanBeRequestedAndObserved() {
     try (NDManager m = NDManager.newBaseManager();
         GraphExecutor ex = new GraphExecutor(TinyBert.small(2).build(), m)) {
-      String query = "/encoder/layer.0/attention/self/query/MatMul_output_0";
+      // The query projection's output (bias added: MatMul + Add run as one fused linear).
+      String query = "/encoder/layer.0/attention/self/query/Add_output_0";
       List<long[]> seen = new java.util.ArrayList<>();
       ex.addObserver(query, (name, value) -> seen.add(value.getShape().getShape().clone()));
-      Map<String, NDArray> out =
-          ex.run(m, RandomTokens.batch(m, new Random(1), 2, 5, 100), List.of(query));
+      Map<String, NDArray> feeds = RandomTokens.batch(m, new Random(1), 2, 5, 100);
+      Map<String, NDArray> out = ex.run(m, feeds, List.of(query));
       assertThat(out.get(query).getShape()).isEqualTo(new Shape(2, 5, 16));
       assertThat(seen).hasSize(1);
       assertThat(seen.get(0)).containsExactly(2, 5, 16);
+      // The MatMul's own output exists in the file but not in the graph as executed: said so.
+      assertThatThrownBy(
+              () ->
+                  ex.run(
+                      m, feeds, List.of("/encoder/layer.0/attention/self/query/MatMul_output_0")))
+          .hasMessageContaining("the graph optimiser fused it away")
+          .hasMessageContaining("-Dplora.graph.optimize=false");
     }
   }
 }
