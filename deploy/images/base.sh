@@ -24,9 +24,10 @@ find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'en*' -exec rm -rf
 # The user every plora image runs as (numeric in the manifests: runAsNonRoot needs a number).
 echo 'plora:x:10001:10001:plora:/app:/usr/sbin/nologin' >> "$root/etc/passwd"
 echo 'plora:x:10001:' >> "$root/etc/group"
-chroot "$root" /usr/bin/java -version >&2
 
 tar --numeric-owner -C "$root" -c . | docker import \
   --change 'ENV LANG=C.UTF-8' --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --message "debootstrap --variant=minbase bookworm + openjdk-17-jre-headless ($mirror)" - "$tag" >&2
+# The image's Java runs (in a container: the launcher finds its libraries through /proc).
+docker run --rm --network host --user 10001 "$tag" java -version >&2
 echo "base.sh: $tag ($(docker image inspect -f '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))" >&2
