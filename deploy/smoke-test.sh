@@ -31,7 +31,11 @@ work="$(mktemp -d)"
 export PLORA_STACK_HOME="$work/home" COMPOSE_PROJECT_NAME="plora-smoke-$$"
 finish() {
   local rc=$?
-  if [[ $rc -ne 0 ]]; then "${compose[@]}" logs --no-color --tail 40 >&2 || true; fi
+  if [[ $rc -ne 0 ]]; then
+    "${compose[@]}" ps >&2 || true
+    "${compose[@]}" logs --no-color kafka 2>&1 | grep -v -E ' (INFO|DEBUG) ' | tail -80 >&2 || true
+    "${compose[@]}" logs --no-color --tail 40 >&2 || true
+  fi
   "${compose[@]}" down --remove-orphans >/dev/null 2>&1 || true
   rm -rf "$work"
   exit $rc
