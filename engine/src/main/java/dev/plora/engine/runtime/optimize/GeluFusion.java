@@ -2,57 +2,21 @@ package dev.plora.engine.runtime.optimize;
 
 import dev.plora.engine.onnx.proto.NodeProto;
 import dev.plora.engine.runtime.kernel.OpRegistry;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Finds the exact GELU as torch.onnx exports it — {@code Div(x, √2) → Erf → Add 1 → Mul x → Mul
  * 0.5} — and puts one fused Gelu(x) in its place, producing the last Mul's output.
  */
-final class GeluFusion implements GraphPass {
+final class GeluFusion extends PatternPass {
   private static final double SQRT2 = Math.sqrt(2.0);
-  private int replaced;
 
   @Override
-  public List<NodeProto> apply(GraphIndex g) {
-    replaced = 0;
-    Set<NodeProto> removed = new HashSet<>();
-    List<NodeProto> added = new ArrayList<>();
-    for (NodeProto erf : g.nodes()) {
-      if (erf.getOpType().equals("Erf")) {
-        match(g, erf)
-            .ifPresent(
-                m -> {
-                  removed.addAll(m.nodes);
-                  added.add(m.fused);
-                  replaced++;
-                });
-      }
+  Optional<Match> match(GraphIndex g, NodeProto erf) {
+    if (!erf.getOpType().equals("Erf")) {
+      return Optional.empty();
     }
-    if (replaced == 0) {
-      return g.nodes();
-    }
-    List<NodeProto> out = new ArrayList<>();
-    for (NodeProto n : g.nodes()) {
-      if (!removed.contains(n)) {
-        out.add(n);
-      }
-    }
-    out.addAll(added);
-    return out;
-  }
-
-  @Override
-  public int replaced() {
-    return replaced;
-  }
-
-  private record Match(List<NodeProto> nodes, NodeProto fused) {}
-
-  private static Optional<Match> match(GraphIndex g, NodeProto erf) {
     NodeProto div = g.producer(erf.getInput(0)).orElse(null);
     if (div == null
         || !div.getOpType().equals("Div")
@@ -90,6 +54,6 @@ final class GeluFusion implements GraphPass {
             .addInput(x)
             .addOutput(half.getOutput(0))
             .build();
-    return Optional.of(new Match(List.of(div, erf, plusOne, timesX, half), fused));
+    return Optional.of(new Match(List.of(div, erf, plusOne, timesX, half), List.of(fused)));
   }
 }

@@ -3,11 +3,8 @@ package dev.plora.engine.runtime.optimize;
 import dev.plora.engine.onnx.GraphBuilder;
 import dev.plora.engine.onnx.proto.NodeProto;
 import dev.plora.engine.runtime.kernel.OpRegistry;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Finds layer norm as torch.onnx exports it below opset 17 — {@code ReduceMean(x) → Sub → Pow 2 →
@@ -15,48 +12,10 @@ import java.util.Set;
  * LayerNorm(x, γ, β; ε) in its place, producing the final Add's output. A pattern whose
  * intermediate values anything else reads is left alone.
  */
-final class LayerNormFusion implements GraphPass {
-  private int replaced;
-
+final class LayerNormFusion extends PatternPass {
   @Override
-  public List<NodeProto> apply(GraphIndex g) {
-    replaced = 0;
-    Set<NodeProto> removed = new HashSet<>();
-    List<NodeProto> added = new ArrayList<>();
-    for (NodeProto mean : g.nodes()) {
-      if (!mean.getOpType().equals("ReduceMean") || removed.contains(mean)) {
-        continue;
-      }
-      match(g, mean)
-          .ifPresent(
-              m -> {
-                removed.addAll(m.nodes);
-                added.add(m.fused);
-                replaced++;
-              });
-    }
-    if (replaced == 0) {
-      return g.nodes();
-    }
-    List<NodeProto> out = new ArrayList<>();
-    for (NodeProto n : g.nodes()) {
-      if (!removed.contains(n)) {
-        out.add(n);
-      }
-    }
-    out.addAll(added);
-    return out;
-  }
-
-  @Override
-  public int replaced() {
-    return replaced;
-  }
-
-  private record Match(List<NodeProto> nodes, NodeProto fused) {}
-
-  private static Optional<Match> match(GraphIndex g, NodeProto mean) {
-    if (!lastAxis(mean) || mean.getInputCount() != 1) {
+  Optional<Match> match(GraphIndex g, NodeProto mean) {
+    if (!mean.getOpType().equals("ReduceMean") || !lastAxis(mean) || mean.getInputCount() != 1) {
       return Optional.empty();
     }
     String x = mean.getInput(0);
@@ -118,7 +77,8 @@ final class LayerNormFusion implements GraphPass {
             .addAttribute(GraphBuilder.attr("epsilon", eps.get()))
             .build();
     return Optional.of(
-        new Match(List.of(mean, sub, pow, variance, addEps, sqrt, div, scale, shift), fused));
+        new Match(
+            List.of(mean, sub, pow, variance, addEps, sqrt, div, scale, shift), List.of(fused)));
   }
 
   /** ReduceMean over the last axis only, keeping it (opset < 18: axes is an attribute). */
