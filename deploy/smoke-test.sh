@@ -33,6 +33,9 @@ finish() {
   local rc=$?
   if [[ $rc -ne 0 ]]; then
     "${compose[@]}" ps >&2 || true
+    for c in $("${compose[@]}" ps -q 2>/dev/null); do
+      docker inspect -f '{{.Name}}: {{.State.Status}}, exit {{.State.ExitCode}}, OOM-killed {{.State.OOMKilled}}, restarts {{.RestartCount}}' "$c" >&2 || true
+    done
     "${compose[@]}" logs --no-color kafka 2>&1 | grep -v -E ' (INFO|DEBUG) ' | tail -80 >&2 || true
     "${compose[@]}" logs --no-color --tail 40 >&2 || true
   fi
@@ -106,4 +109,9 @@ labels = [p["label"] for p in json.load(open(sys.argv[1]))]
 sys.exit(0 if labels == ["pos", "neg"] else 1)
 EOF
 say "merged ONNX downloaded (sha256 verified) and run in ONNX Runtime: pos, neg as expected"
+for c in $("${compose[@]}" ps -q); do
+  read -r name restarts < <(docker inspect -f '{{.Name}} {{.RestartCount}}' "$c")
+  [[ "$restarts" == 0 ]] || fail "$name was restarted $restarts time(s) during the test"
+done
+say "no container restarted"
 say "passed"

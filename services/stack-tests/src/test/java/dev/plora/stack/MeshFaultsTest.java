@@ -11,12 +11,19 @@ import dev.plora.proto.v1.StrategySpec;
 import dev.plora.proto.v1.TrialsSpec;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -300,6 +307,56 @@ class MeshFaultsTest {
         fx.records("plora.dead-letter", Duration.ofSeconds(10), rs -> false);
     assertThat(dead).noneMatch(r -> r.key() != null && r.key().startsWith(accepted.getJobId()));
     recovered("broker down 70 s during a submission (time after the broker was back)", back, end);
+  }
+
+  @Test
+  @Order(8)
+  void servicesStartedBeforeTheirKafkaCredentialsExistWorkOnceTheyDo() throws Exception {
+    // What compose (all containers at once) or a KafkaUser still being reconciled does: the
+    // service's first connection fails authentication. It must recover when the user appears.
+    List<StackService> late = List.of(StackService.GATEWAY, StackService.TRAINER);
+    late.forEach(s -> fx.stack.stop(s, false));
+    try (Admin admin = fx.brokerAdmin()) {
+      List<UserScramCredentialAlteration> deletions = new ArrayList<>();
+      late.forEach(
+          s ->
+              deletions.add(new UserScramCredentialDeletion(s.id(), ScramMechanism.SCRAM_SHA_512)));
+      admin.alterUserScramCredentials(deletions).all().get(30, TimeUnit.SECONDS);
+      Map<StackService, Integer> logStart = new java.util.HashMap<>();
+      late.forEach(s -> logStart.put(s, fx.log(s).length()));
+      List<CompletableFuture<Void>> starting =
+          late.stream()
+              .map(s -> CompletableFuture.runAsync(() -> fx.stack.start(s, System.out)))
+              .toList();
+      for (StackService s : late) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!fx.log(s).substring(logStart.get(s)).contains("Authentication failed")) {
+          assertThat(System.nanoTime()).as(s.id() + " tried to authenticate").isLessThan(deadline);
+          Thread.sleep(250);
+        }
+      }
+      Thread.sleep(5_000); // let every client of both services fail at least once
+      List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+      for (StackService s : late) {
+        upserts.add(
+            new UserScramCredentialUpsertion(
+                s.id(),
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
+                fx.stack.security().kafka().password(s.id())));
+      }
+      admin.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
+      long provisioned = System.currentTimeMillis();
+      for (CompletableFuture<Void> s : starting) {
+        s.get(3, TimeUnit.MINUTES);
+      }
+      JobStatus submitted =
+          CompletableFuture.supplyAsync(
+                  () -> fx.client.submit(StackFixture.tiny("dense", 2, 8).build()))
+              .get(2, TimeUnit.MINUTES);
+      JobStatus end = fx.awaitEnd(submitted.getJobId(), Duration.ofMinutes(3));
+      assertOneResult(end);
+      recovered("credentials provisioned after the services started", provisioned, end);
+    }
   }
 
   private static void awaitLog(StackService s, String line, Duration timeout)

@@ -199,6 +199,29 @@ final class StackFixture implements AutoCloseable {
     return p;
   }
 
+  /**
+   * An admin client as the broker itself (its certificate on the internal mTLS listener, the
+   * broker's super user): what provisions users, so a test can take a service's credentials away
+   * and give them back.
+   */
+  org.apache.kafka.clients.admin.Admin brokerAdmin() {
+    try {
+      Properties p = new Properties();
+      p.put("bootstrap.servers", "127.0.0.1:" + ports.internal());
+      p.put("security.protocol", "SSL");
+      p.put("ssl.keystore.type", "PKCS12");
+      p.put("ssl.keystore.location", stack.security().brokerKeystore().toString());
+      String password = Files.readString(stack.security().brokerKeystorePassword()).trim();
+      p.put("ssl.keystore.password", password);
+      p.put("ssl.key.password", password);
+      p.put("ssl.truststore.type", "PEM");
+      p.put("ssl.truststore.location", stack.security().caPem().toString());
+      return org.apache.kafka.clients.admin.Admin.create(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A producer with the operator's credentials. */
   KafkaProducer<String, String> producer() {
     return producer(operator());
