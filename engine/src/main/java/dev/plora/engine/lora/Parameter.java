@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDScope;
 import dev.plora.engine.base.OwnedArrays;
 
 /**
- * A trainable tensor. The optimizer replaces its value with a fresh leaf each step rather than
- * updating in place, so autograd never sees an in-place write to a leaf and old gradients die with
- * the old value.
+ * A trainable tensor: a leaf that requires gradients. The optimizer updates it in place outside
+ * gradient recording and zeroes its gradient (see AdamW); {@link #set} puts a fresh leaf in its
+ * place (restoring a checkpoint, rewinding IMP).
  *
  * @see dev.plora.engine.train.AdamW
  */

@@ -1,6 +1,7 @@
 package dev.plora.engine.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.plora.engine.lora.Parameter;
 import java.util.LinkedHashMap;
@@ -11,6 +12,11 @@ import java.util.Map;
  * AdamW with decoupled weight decay (Loshchilov and Hutter). Its moment estimates have the shape of
  * each parameter, and a masked adapter's parameter holds only its kept entries, so masked entries
  * cost no optimizer memory.
+ *
+ * <p>Each parameter is updated in place by one native call (DJL's {@code adamUpdate}: the moments,
+ * the decay and the step in libtorch, then the gradient zeroed) instead of a dozen array ops from
+ * Java, each a JNI crossing and a fresh tensor: with 74 parameters that was 4% of a MiniLM step.
+ * The bias corrections are folded into the step size and epsilon, which is the same update.
  */
 public final class AdamW {
   private final double beta1;
@@ -41,27 +47,46 @@ public final class AdamW {
    * @param gradients one per parameter, same order
    */
   public void step(List<Parameter> params, List<NDArray> gradients, double lr) {
+    step(params, gradients, lr, 1.0);
+  }
+
+  /**
+   * As {@link #step(List, List, double)}, each gradient first multiplied by {@code gradScale} (the
+   * global-norm clipping factor, applied inside the same native call).
+   */
+  public void step(List<Parameter> params, List<NDArray> gradients, double lr, double gradScale) {
     t++;
     double c1 = 1 - Math.pow(beta1, t);
-    double c2 = 1 - Math.pow(beta2, t);
+    double sqrtC2 = Math.sqrt(1 - Math.pow(beta2, t));
+    // m̂/(√v̂+ε) = (√c2/c1)·m/(√v+ε√c2)
+    float epsilon = (float) (eps * sqrtC2);
     for (int i = 0; i < params.size(); i++) {
       Parameter p = params.get(i);
-      NDArray g = gradients.get(i);
-      NDArray mi = m.get(p.name());
-      NDArray vi = v.get(p.name());
-      NDArray nm = mi == null ? g.mul(1 - beta1) : mi.mul(beta1).add(g.mul(1 - beta1));
-      NDArray nv =
-          vi == null ? g.square().mul(1 - beta2) : vi.mul(beta2).add(g.square().mul(1 - beta2));
-      keep(m, p.name(), nm);
-      keep(v, p.name(), nv);
+      NDArray w = p.value();
+      NDArray mi = m.computeIfAbsent(p.name(), k -> state(w));
+      NDArray vi = v.computeIfAbsent(p.name(), k -> state(w));
       double step = lr * p.lrScale();
-      NDArray w = p.value().stopGradient();
-      NDArray update = nm.div(c1).div(nv.div(c2).sqrt().add(eps));
-      if (p.decay() && weightDecay > 0) {
-        update = update.add(w.mul(weightDecay));
-      }
-      p.set(w.sub(update.mul(step)));
+      w.getNDArrayInternal()
+          .adamUpdate(
+              new NDList(w, gradients.get(i), mi, vi),
+              new NDList(w),
+              (float) step,
+              (float) (step * sqrtC2 / c1),
+              p.decay() ? (float) weightDecay : 0f,
+              (float) gradScale,
+              -1f, // no element-wise clipping
+              (float) beta1,
+              (float) beta2,
+              epsilon,
+              false,
+              true);
     }
+  }
+
+  private NDArray state(NDArray like) {
+    NDArray z = manager.zeros(like.getShape(), like.getDataType(), like.getDevice());
+    ai.djl.ndarray.NDScope.unregister(z);
+    return z;
   }
 
   private void keep(Map<String, NDArray> state, String name, NDArray next) {

@@ -2,6 +2,8 @@ package dev.plora.engine.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
@@ -182,12 +184,14 @@ public final class Trainer {
         return value;
       }
       List<NDArray> grads = new ArrayList<>(params.size());
-      double sq = 0;
+      NDList norms = new NDList(params.size());
       for (Parameter p : params) {
         NDArray g = p.value().getGradient();
         grads.add(g);
-        sq += g.square().sum().getFloat();
+        norms.add(g.norm());
       }
+      // One reduction and one read for the global norm, not one per parameter.
+      double sq = Math.pow(NDArrays.stack(norms).norm().getFloat(), 2);
       if (!Double.isFinite(sq)) {
         for (int i = 0; i < params.size(); i++) {
           float gsum = grads.get(i).abs().sum().getFloat();
@@ -204,11 +208,11 @@ public final class Trainer {
         }
       }
       double norm = Math.sqrt(sq);
+      double factor = 1.0;
       if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
-        double factor = config.maxGradNorm() / (norm + 1e-6);
-        grads.replaceAll(g -> g.mul(factor));
+        factor = config.maxGradNorm() / (norm + 1e-6);
       }
-      optimizer.step(params, grads, lr);
+      optimizer.step(params, grads, lr, factor);
       return value;
     }
   }

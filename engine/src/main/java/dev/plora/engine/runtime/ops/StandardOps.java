@@ -23,6 +23,7 @@ public final class StandardOps {
     r.registerFused("LayerNorm", new FusedLayerNorm());
     r.registerFused("Gelu", new FusedGelu());
     r.registerFused("Linear", new FusedLinear());
+    r.registerFused("Attention", new FusedAttention());
     // Elementwise arithmetic and comparisons (numpy broadcasting).
     r.register("Add", 1, new Binary(NDArray::add));
     r.register("Sub", 1, new Binary(NDArray::sub));

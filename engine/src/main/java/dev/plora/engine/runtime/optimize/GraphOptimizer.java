@@ -2,14 +2,18 @@ package dev.plora.engine.runtime.optimize;
 
 import dev.plora.engine.onnx.OnnxModel;
 import dev.plora.engine.onnx.proto.NodeProto;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Rewrites a model's graph for execution: every pass in order (layer norm, GELU, linear). The model
- * given is not changed (exports are written from it, in standard ONNX); the result is only
- * executed. {@code -Dplora.graph.optimize=false} turns it off (to compare, or to rule it out).
+ * Rewrites a model's graph for execution: every pass in order (layer norm, GELU, attention when
+ * {@link #fusedAttention()}, linear). The model given is not changed (exports are written from it,
+ * in standard ONNX); the result is only executed. {@code -Dplora.graph.optimize=false} turns it off
+ * (to compare, or to rule it out); {@code -Dplora.graph.skip=AttentionFusion,...} leaves out the
+ * passes named.
  */
 public final class GraphOptimizer {
   private GraphOptimizer() {}
@@ -17,6 +21,15 @@ public final class GraphOptimizer {
   /** Whether optimisation is on (the default). */
   public static boolean enabled() {
     return !"false".equalsIgnoreCase(System.getProperty("plora.graph.optimize", "true"));
+  }
+
+  /**
+   * Whether self-attention is fused into PyTorch's scaled-dot-product attention: opt-in with {@code
+   * -Dplora.graph.fused-attention=true}. On CPU at MiniLM's training shapes it measured slower (16
+   * × 64: −10 to −20% per step) or equal (32 × 128), with less memory (bench/RESULTS.md, issue 15).
+   */
+  public static boolean fusedAttention() {
+    return Boolean.getBoolean("plora.graph.fused-attention");
   }
 
   /** The model to execute: optimised when {@link #enabled()}, else {@code model} itself. */
@@ -30,9 +43,19 @@ public final class GraphOptimizer {
   public static Result optimize(OnnxModel model) {
     List<NodeProto> nodes = model.graph().getNodeList();
     Map<String, Integer> replaced = new LinkedHashMap<>();
-    List<GraphPass> passes =
-        List.of(new LayerNormFusion(), new GeluFusion(), new LinearFusion(model.initializers()));
+    List<GraphPass> passes = new ArrayList<>();
+    passes.add(new LayerNormFusion());
+    passes.add(new GeluFusion());
+    if (fusedAttention()) {
+      passes.add(new AttentionFusion());
+    }
+    passes.add(new LinearFusion(model.initializers()));
+    Set<String> skipped = Set.of(System.getProperty("plora.graph.skip", "").split(","));
     for (GraphPass pass : passes) {
+      if (skipped.contains(pass.getClass().getSimpleName())) {
+        replaced.put(pass.getClass().getSimpleName(), 0);
+        continue;
+      }
       nodes = pass.apply(new GraphIndex(model, nodes));
       replaced.put(pass.getClass().getSimpleName(), pass.replaced());
     }

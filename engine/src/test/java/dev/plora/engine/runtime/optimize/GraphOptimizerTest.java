@@ -39,35 +39,47 @@ class GraphOptimizerTest {
           "encoder.layer.1.intermediate.dense.bias");
 
   @Test
-  void everyLayerNormAndGeluIsReplacedByOneFusedNode() {
-    GraphOptimizer.Result r = GraphOptimizer.optimize(TINY);
+  void everyLayerNormGeluAttentionAndLinearIsReplacedByOneFusedNode() {
+    GraphOptimizer.Result r = withFusedAttention(() -> GraphOptimizer.optimize(TINY));
     // The embeddings' layer norm and two per layer; one GELU per layer.
     // Six linear layers per encoder layer (query, key, value, output, intermediate, output).
     assertThat(r.replaced())
         .containsEntry("LayerNormFusion", 5)
         .containsEntry("GeluFusion", 2)
+        .containsEntry("AttentionFusion", 2)
         .containsEntry("LinearFusion", 12);
     List<NodeProto> nodes = r.model().graph().getNodeList();
-    // A linear is MatMul + Add before and Transpose (of the constant weight) + Linear after.
-    assertThat(nodes.size()).isEqualTo(TINY.graph().getNodeCount() - 5 * 8 - 2 * 4);
+    // A linear is MatMul + Add before and Transpose (of the constant weight) + Linear after; an
+    // attention is MatMul, Div, Add, Softmax, MatMul before and one node after.
+    assertThat(nodes.size()).isEqualTo(TINY.graph().getNodeCount() - 5 * 8 - 2 * 4 - 2 * 4);
     assertThat(nodes.stream().filter(n -> n.getDomain().equals(OpRegistry.FUSED_DOMAIN)))
         .extracting(NodeProto::getOpType)
-        .containsOnly("LayerNorm", "Gelu", "Linear")
-        .hasSize(19);
+        .containsOnly("LayerNorm", "Gelu", "Attention", "Linear")
+        .hasSize(21);
     // The fused linear keeps the MatMul's name: LoRA adapters attach to it.
     assertThat(nodes)
         .anyMatch(
             n ->
                 n.getOpType().equals("Linear")
                     && n.getName().equals("/encoder/layer.0/attention/self/query/MatMul"));
-    assertThat(nodes).noneMatch(n -> n.getOpType().equals("Erf") || n.getOpType().equals("Sqrt"));
+    assertThat(nodes)
+        .noneMatch(
+            n ->
+                n.getOpType().equals("Erf")
+                    || n.getOpType().equals("Sqrt")
+                    || n.getOpType().equals("Softmax"));
     // The file's graph is untouched: exports are written from it.
     assertThat(TINY.graph().getNodeList()).anyMatch(n -> n.getOpType().equals("Erf"));
   }
 
   @Test
+  void attentionIsLeftDecomposedUnlessAskedFor() {
+    assertThat(GraphOptimizer.optimize(TINY).replaced()).doesNotContainKey("AttentionFusion");
+  }
+
+  @Test
   void outputsAndGradientsAreTheDecomposedGraphs() {
-    Map<String, double[]> fused = forwardAndBackward(true);
+    Map<String, double[]> fused = withFusedAttention(() -> forwardAndBackward(true));
     Map<String, double[]> decomposed = forwardAndBackward(false);
     assertThat(fused.keySet()).isEqualTo(decomposed.keySet());
     for (String k : decomposed.keySet()) {
@@ -120,6 +132,20 @@ class GraphOptimizerTest {
     g.output(centered, TensorProto.DataType.FLOAT_VALUE);
     GraphOptimizer.Result r = GraphOptimizer.optimize(g.build());
     assertThat(r.replaced()).containsEntry("LayerNormFusion", 0).containsEntry("GeluFusion", 1);
+  }
+
+  private static <T> T withFusedAttention(java.util.function.Supplier<T> body) {
+    String before = System.getProperty("plora.graph.fused-attention");
+    System.setProperty("plora.graph.fused-attention", "true");
+    try {
+      return body.get();
+    } finally {
+      if (before == null) {
+        System.clearProperty("plora.graph.fused-attention");
+      } else {
+        System.setProperty("plora.graph.fused-attention", before);
+      }
+    }
   }
 
   /** The last hidden state and the trainable parameters' gradients, with or without the passes. */
