@@ -42,12 +42,13 @@ public class BrokerLogin {
     long start = System.nanoTime();
     long deadline = start + loginWait.toNanos();
     long nextReport = start;
+    boolean waited = false;
     try (Admin admin = kafka.admin(5000)) {
       while (true) {
         Throwable failure;
         try {
           admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
-          if (nextReport != start) {
+          if (waited) {
             LOG.infof(
                 "the broker accepted this service's Kafka credentials after %.0f s",
                 (System.nanoTime() - start) / 1e9);
@@ -71,6 +72,7 @@ public class BrokerLogin {
           throw new IllegalStateException(
               "no Kafka login within " + loginWait + " (plora.kafka.login-wait); " + reason);
         }
+        waited = true;
         if (now >= nextReport) {
           LOG.warnf("waiting to start: %s", reason);
           nextReport = now + REPORT_EVERY_NANOS;
