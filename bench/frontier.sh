@@ -9,6 +9,8 @@
 #
 # Rerun the same command to continue: finished runs are read back, unfinished ones resume from their
 # checkpoint. The CLI runs from a private copy of its jars, so rebuilding plora meanwhile is safe.
+# OUT accumulates: each corpus's new rows are merged (plora sweep-report) with the results.csv OUT
+# already holds, so seeds run at other times or on other machines (FRONTIER_SEEDS=3, say) add to it.
 #
 # Usage: bench/frontier.sh [OUT] [CORPUS ...]     (default OUT: bench/results/<today>-frontier, all three)
 # OUT receives each corpus's results.csv, report.md and lth-curve.png; the runs themselves (adapters,
@@ -53,7 +55,8 @@ python3 "$root/bench/frontier/subsample.py" "$root/.plora/datasets" "$work/data"
 for c in "${corpora[@]}"; do
   echo "frontier: $c -> $work/$c ($(date -Is))" >&2
   plora sweep --train "$work/data/$c-train.jsonl" --eval "$work/data/$c-test.jsonl" "${common[@]}" --out "$work/$c"
-  mkdir -p "$out/$c"
-  cp "$work/$c/results.csv" "$work/$c/report.md" "$work/$c/lth-curve.png" "$out/$c/"
+  results=("$work/$c/results.csv")
+  [[ ! -f "$out/$c/results.csv" ]] || results=("$out/$c/results.csv" "${results[@]}")
+  plora sweep-report "${results[@]}" --title "LoRA masks on $c-train.jsonl" --out "$out/$c"
 done
 echo "frontier: done ($(date -Is))" >&2

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvaluateCommand.class,
       SweepCommand.class,
+      SweepReportCommand.class,
       ExportCommand.class,
       PredictCommand.class,
       DatasetsCommand.class,

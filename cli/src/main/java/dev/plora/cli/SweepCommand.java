@@ -182,7 +182,12 @@ final class SweepCommand implements Callable<Integer> {
               System.err.flush();
             });
     SweepReport.write(rows, out, "LoRA masks on " + train.getFileName());
-    PrintWriter w = spec.commandLine().getOut();
+    summary(spec.commandLine().getOut(), rows, out);
+    return 0;
+  }
+
+  /** One line per (strategy, budget) group, then where the files are. */
+  static void summary(PrintWriter w, List<SweepRow> rows, Path out) {
     w.printf("%-13s %-16s %6s %3s %16s%n", "strategy", "budget", "kept", "n", "accuracy");
     for (SweepReport.Group g : SweepReport.groups(rows)) {
       w.printf(
@@ -191,6 +196,5 @@ final class SweepCommand implements Callable<Integer> {
     }
     w.printf("wrote %s (results.csv, report.md, lth-curve.png)%n", out);
     w.flush();
-    return 0;
   }
 }
