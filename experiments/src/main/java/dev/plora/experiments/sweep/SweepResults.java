@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads back the {@code results.csv} a sweep wrote, and merges several: seeds run at different
@@ -50,10 +51,9 @@ public final class SweepResults {
         record++;
         rows.add(row(csv, record, it.nextValue()));
       }
+    } catch (IllegalArgumentException e) {
+      throw e; // from row(): already names the file, record and column
     } catch (IOException | RuntimeException e) {
-      if (e instanceof IllegalArgumentException) {
-        throw (IllegalArgumentException) e;
-      }
       throw new UncheckedIOException(
           new IOException("cannot read sweep results " + csv + ": " + e.getMessage(), e));
     }
@@ -118,24 +118,22 @@ public final class SweepResults {
   }
 
   private static double number(Path csv, long record, Map<String, String> v, String column) {
-    try {
-      return Double.parseDouble(v.get(column).strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          csv
-              + ": record "
-              + record
-              + ": column '"
-              + column
-              + "' is not a number: '"
-              + v.get(column)
-              + "'");
-    }
+    return parsed(csv, record, v, column, "a number", Double::parseDouble);
   }
 
   private static long whole(Path csv, long record, Map<String, String> v, String column) {
+    return parsed(csv, record, v, column, "a whole number", Long::parseLong);
+  }
+
+  private static <T> T parsed(
+      Path csv,
+      long record,
+      Map<String, String> v,
+      String column,
+      String what,
+      Function<String, T> parse) {
     try {
-      return Long.parseLong(v.get(column).strip());
+      return parse.apply(v.get(column).strip());
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           csv
@@ -143,7 +141,9 @@ public final class SweepResults {
               + record
               + ": column '"
               + column
-              + "' is not a whole number: '"
+              + "' is not "
+              + what
+              + ": '"
               + v.get(column)
               + "'");
     }
