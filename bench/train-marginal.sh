@@ -5,6 +5,8 @@
 # Marginal step = (wall(HIGH) - wall(LOW)) / (HIGH - LOW): start-up, loading, evaluation and saving cancel
 # out, and what is left is everything a user waits for per step (data, tokenizing, masks, progress,
 # metrics, checkpoints). The texts are long enough that every batch is SEQ tokens.
+# MKL: plora loads its vendor helper (MklCpuDispatch); the peer runs stock torch unless PEER_MKL_ANY_VENDOR=1
+# preloads the same helper into it (see bench/train-vs-peft.sh).
 # Usage: bench/train-marginal.sh [THREADS] [LOW] [HIGH] [SHAPES...]   (defaults 2 10 40 16x64 32x64 32x128)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,9 +44,11 @@ PY
     ${PLORA_JAVA_OPTS:-} -jar "$work/plora-cli.jar" train --model default --train "$data/train.jsonl" \
     --eval "$data/eval.jsonl" --epochs 1 --batch "$1" --max-len "$2" --out "$work/run-$1-$2-$3"
 }
-peer() { wall env OMP_NUM_THREADS="$threads" "$py" "$root/bench/peft_peer.py" "$model" "$1" "$2" "$3" "$threads"; }
+helper="$root/engine/target/classes/dev/plora/engine/runtime/native/libplora_mkl_cpu_dispatch.so"
+peer_env=(OMP_NUM_THREADS="$threads"); [[ "${PEER_MKL_ANY_VENDOR:-0}" != 1 ]] || peer_env+=(LD_PRELOAD="$helper")
+peer() { wall env "${peer_env[@]}" "$py" "$root/bench/peft_peer.py" "$model" "$1" "$2" "$3" "$threads"; }
 
-echo "plora train vs transformers + PEFT, marginal step of whole processes; $(date -u +%F)"
+echo "plora train vs transformers + PEFT ($([[ "${PEER_MKL_ANY_VENDOR:-0}" == 1 ]] && echo "MKL vendor helper preloaded" || echo "stock torch")), marginal step of whole processes; $(date -u +%F)"
 echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $threads threads; steps $low and $high"
 echo
 echo "| shape | plora train s/step | peer s/step | plora ex/s | peer ex/s | plora / peer |"

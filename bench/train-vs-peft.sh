@@ -9,6 +9,9 @@
 # Usage: bench/train-vs-peft.sh [THREADS] [STEPS] [ROUNDS] [SHAPES...]   (defaults 2 30 2 16x64 32x64 32x128)
 # Steps: the first two are not timed, and the first ~10 are slower while the process's heap grows; 30
 # measures the steady state. PLORA_JAVA_OPTS=-Dplora.graph.optimize=false measures the graph as exported.
+# MKL's code path: plora loads its MKL vendor helper (MklCpuDispatch; -Dplora.mkl.any-vendor=false in
+# PLORA_JAVA_OPTS turns it off); the peer runs stock torch, as a PEFT user does, unless PEER_MKL_ANY_VENDOR=1
+# preloads the same helper into it. The GEMM rate is measured both ways.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 threads="${1:-2}"; steps="${2:-30}"; rounds="${3:-2}"; shift 3 2>/dev/null || shift $#
@@ -17,7 +20,11 @@ py="$root/.venv/bin/python"
 [[ -x "$py" ]] || { echo "train-vs-peft: no $py (mvn -B verify, or clients/python/ensure-venv.sh, makes it)" >&2; exit 2; }
 model="$PLORA_HOME/models/all-minilm-l6-v2/model.onnx"
 [[ -f "$model" ]] || "${JAVA_BENCH[@]}" dev.plora.bench.TrainThroughput 2 8 3 1.0 >/dev/null
-gemm=$(OMP_NUM_THREADS="$threads" "$py" - "$threads" <<'PY'
+helper="$root/engine/target/classes/dev/plora/engine/runtime/native/libplora_mkl_cpu_dispatch.so"
+[[ -f "$helper" ]] || { echo "train-vs-peft: no $helper (the engine build makes it)" >&2; exit 2; }
+peer_env=(OMP_NUM_THREADS="$threads"); [[ "${PEER_MKL_ANY_VENDOR:-0}" != 1 ]] || peer_env+=(LD_PRELOAD="$helper")
+gemm_rate() {
+  env OMP_NUM_THREADS="$threads" "$@" "$py" - "$threads" <<'PY'
 import sys, time, torch
 torch.set_num_threads(int(sys.argv[1]))
 a, b = torch.randn(2048, 384), torch.randn(384, 1536)
@@ -26,9 +33,11 @@ t = time.perf_counter(); n = 40
 for _ in range(n): a @ b
 print(f"{2 * 2048 * 384 * 1536 * n / (time.perf_counter() - t) / 1e9:.1f}")
 PY
-)
-echo "plora: graph optimiser $([[ "${PLORA_JAVA_OPTS:-}" == *plora.graph.optimize=false* ]] && echo off || echo on); $(date -u +%F)"
-echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $threads threads; GEMM $gemm GFLOP/s (torch fp32)"
+}
+gemm_stock=$(gemm_rate)
+gemm=$(gemm_rate LD_PRELOAD="$helper")
+echo "plora: graph optimiser $([[ "${PLORA_JAVA_OPTS:-}" == *plora.graph.optimize=false* ]] && echo off || echo on), options '${PLORA_JAVA_OPTS:-}'; peer: $([[ "${PEER_MKL_ANY_VENDOR:-0}" == 1 ]] && echo "torch with the MKL vendor helper preloaded" || echo "stock torch"); $(date -u +%F)"
+echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $threads threads; GEMM $gemm GFLOP/s (torch fp32, MKL vendor helper; stock torch: $gemm_stock)"
 echo
 echo "| shape | plora ex/s | transformers + PEFT ex/s | plora / peer | plora GFLOP/s (% of GEMM) | peer GFLOP/s (% of GEMM) |"
 echo "|---|---|---|---|---|---|"
@@ -38,7 +47,7 @@ for shape in "${shapes[@]}"; do
   for _ in $(seq "$rounds"); do
     # shellcheck disable=SC2086
     ours+=("$("${JAVA_BENCH[@]}" ${PLORA_JAVA_OPTS:-} -Dai.djl.pytorch.num_threads="$threads" dev.plora.bench.TrainThroughput "$batch" "$seq" "$steps" 1.0)")
-    theirs+=("$(OMP_NUM_THREADS="$threads" "$py" "$root/bench/peft_peer.py" "$model" "$batch" "$seq" "$steps" "$threads")")
+    theirs+=("$(env "${peer_env[@]}" "$py" "$root/bench/peft_peer.py" "$model" "$batch" "$seq" "$steps" "$threads")")
   done
   "$py" - "$batch" "$seq" "$gemm" "${ours[*]}" "${theirs[*]}" <<'PY'
 import json, statistics, sys

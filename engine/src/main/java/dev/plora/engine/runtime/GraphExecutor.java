@@ -37,6 +37,11 @@ import java.util.Set;
 public final class GraphExecutor implements AutoCloseable {
   private static final int STATIC_CACHE_SIGNATURES = 32;
 
+  static {
+    // Before any forward reaches MKL: its GEMM kernel choice is made once, at the first call.
+    MklCpuDispatch.install();
+  }
+
   private final OnnxModel model;
   private final int opset;
   private final NDManager manager;
