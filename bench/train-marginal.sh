@@ -44,11 +44,10 @@ PY
     ${PLORA_JAVA_OPTS:-} -jar "$work/plora-cli.jar" train --model default --train "$data/train.jsonl" \
     --eval "$data/eval.jsonl" --epochs 1 --batch "$1" --max-len "$2" --out "$work/run-$1-$2-$3"
 }
-helper="$root/engine/target/classes/dev/plora/engine/runtime/native/libplora_mkl_cpu_dispatch.so"
-peer_env=(OMP_NUM_THREADS="$threads"); [[ "${PEER_MKL_ANY_VENDOR:-0}" != 1 ]] || peer_env+=(LD_PRELOAD="$helper")
+source "$root/bench/peer-env.sh"
 peer() { wall env "${peer_env[@]}" "$py" "$root/bench/peft_peer.py" "$model" "$1" "$2" "$3" "$threads"; }
 
-echo "plora train vs transformers + PEFT ($([[ "${PEER_MKL_ANY_VENDOR:-0}" == 1 ]] && echo "MKL vendor helper preloaded" || echo "stock torch")), marginal step of whole processes; $(date -u +%F)"
+echo "plora train vs transformers + PEFT ($peer_label), marginal step of whole processes; $(date -u +%F)"
 echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $threads threads; steps $low and $high"
 echo
 echo "| shape | plora train s/step | peer s/step | plora ex/s | peer ex/s | plora / peer |"

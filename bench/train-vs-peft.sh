@@ -20,9 +20,8 @@ py="$root/.venv/bin/python"
 [[ -x "$py" ]] || { echo "train-vs-peft: no $py (mvn -B verify, or clients/python/ensure-venv.sh, makes it)" >&2; exit 2; }
 model="$PLORA_HOME/models/all-minilm-l6-v2/model.onnx"
 [[ -f "$model" ]] || "${JAVA_BENCH[@]}" dev.plora.bench.TrainThroughput 2 8 3 1.0 >/dev/null
-helper="$root/engine/target/classes/dev/plora/engine/runtime/native/libplora_mkl_cpu_dispatch.so"
+source "$root/bench/peer-env.sh"
 [[ -f "$helper" ]] || { echo "train-vs-peft: no $helper (the engine build makes it)" >&2; exit 2; }
-peer_env=(OMP_NUM_THREADS="$threads"); [[ "${PEER_MKL_ANY_VENDOR:-0}" != 1 ]] || peer_env+=(LD_PRELOAD="$helper")
 gemm_rate() {
   env OMP_NUM_THREADS="$threads" "$@" "$py" - "$threads" <<'PY'
 import sys, time, torch
@@ -36,7 +35,7 @@ PY
 }
 gemm_stock=$(gemm_rate)
 gemm=$(gemm_rate LD_PRELOAD="$helper")
-echo "plora: graph optimiser $([[ "${PLORA_JAVA_OPTS:-}" == *plora.graph.optimize=false* ]] && echo off || echo on), options '${PLORA_JAVA_OPTS:-}'; peer: $([[ "${PEER_MKL_ANY_VENDOR:-0}" == 1 ]] && echo "torch with the MKL vendor helper preloaded" || echo "stock torch"); $(date -u +%F)"
+echo "plora: graph optimiser $([[ "${PLORA_JAVA_OPTS:-}" == *plora.graph.optimize=false* ]] && echo off || echo on), options '${PLORA_JAVA_OPTS:-}'; peer: $peer_label; $(date -u +%F)"
 echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $threads threads; GEMM $gemm GFLOP/s (torch fp32, MKL vendor helper; stock torch: $gemm_stock)"
 echo
 echo "| shape | plora ex/s | transformers + PEFT ex/s | plora / peer | plora GFLOP/s (% of GEMM) | peer GFLOP/s (% of GEMM) |"

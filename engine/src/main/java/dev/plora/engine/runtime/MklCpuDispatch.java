@@ -66,8 +66,7 @@ public final class MklCpuDispatch {
             System.Logger.Level.WARNING,
             "MKL vendor helper missing from the engine jar ("
                 + LIBRARY
-                + "): on non-Intel CPUs"
-                + " PyTorch's fp32 GEMMs run MKL's generic kernels");
+                + "): on non-Intel CPUs PyTorch's fp32 GEMMs run MKL's generic kernels");
         return false;
       }
       // The loaded library stays mapped; the file is only needed for dlopen to find it.
@@ -84,8 +83,7 @@ public final class MklCpuDispatch {
           System.Logger.Level.WARNING,
           "MKL vendor helper not loaded ("
               + e.getMessage()
-              + "): PyTorch's fp32 GEMMs may run"
-              + " MKL's generic kernels on this CPU");
+              + "): PyTorch's fp32 GEMMs may run MKL's generic kernels on this CPU");
       return false;
     }
   }

@@ -22,15 +22,12 @@ class MklCpuDispatchTest {
     List<String> off = probe(false);
 
     assertThat(on.get(0)).isEqualTo("loaded=true");
-    // MKL consulted the helper: the interposition took effect (0 would mean MKL bound its own
-    // answer).
+    // MKL consulted the helper: the interposition took effect (0: MKL bound its own answer).
     assertThat(Long.parseLong(on.get(1).substring("queries=".length()))).isPositive();
     assertThat(off.subList(0, 2)).containsExactly("loaded=false", "queries=0");
 
     // Other kernels, other summation order: equal to fp32 rounding over 384-long dot products,
-    // measured
-    // against the product's largest entry (~80 here; single entries near zero carry the same
-    // absolute error).
+    // measured against the largest entry (~80; entries near zero carry the same absolute error).
     assertThat(on).hasSameSizeAs(off).hasSize(2 + 256 * 192);
     double worst = 0;
     double largest = 0;
