@@ -36,7 +36,6 @@ trap 'rm -rf "$cli"' EXIT
 cp -r "$root/cli/target/plora-cli.jar" "$root/cli/target/lib" "$cli/"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$root/.cache/djl}"
 export PLORA_HOME="${PLORA_HOME:-$root/.cache/plora}"
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}"
 plora() {
   java -Dplora.root="$root" -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1 \
     -Dai.djl.pytorch.num_threads="${FRONTIER_THREADS:-1}" -jar "$cli/plora-cli.jar" "$@"

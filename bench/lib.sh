@@ -8,5 +8,4 @@ trap 'rm -rf "$jars"' EXIT
 cp "$root"/bench/target/plora-bench-0.1.0-SNAPSHOT.jar "$root"/bench/target/lib/*.jar "$jars"/
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$root/.cache/djl}"
 export PLORA_HOME="${PLORA_HOME:-$root/.cache/plora}"
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}"
 JAVA_BENCH=(java -Xmx8g -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$jars/*")

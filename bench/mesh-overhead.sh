@@ -18,7 +18,6 @@ for s in dev-broker gateway mask-discovery trainer evaluator exporter; do
 done
 cp -r "$root/cli/target" "$work/repo/cli/"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$root/.cache/djl}" PLORA_HOME="${PLORA_HOME:-$root/.cache/plora}"
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}"
 plora=(java -Dplora.root="$work/repo" -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1
   -Dai.djl.pytorch.num_threads="$PLORA_TORCH_THREADS" -jar "$work/repo/cli/target/plora-cli.jar")
 ports=(--stack-home "$work/stack" --kafka-port 39092 --grpc-port 39000 --http-port 38080)

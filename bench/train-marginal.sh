@@ -19,7 +19,6 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp -r "$root/cli/target/plora-cli.jar" "$root/cli/target/lib" "$work/"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$root/.cache/djl}" PLORA_HOME="${PLORA_HOME:-$root/.cache/plora}"
-export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296}"
 model="$PLORA_HOME/models/all-minilm-l6-v2/model.onnx"
 
 wall() { local t0; t0=$(date +%s.%N); "$@" >/dev/null 2>"$work/last.err" || { cat "$work/last.err" >&2; exit 1; }

@@ -392,11 +392,6 @@ public final class LocalStack {
     }
     env.putIfAbsent("DJL_CACHE_DIR", repoRoot.resolve(".cache/djl").toString());
     env.putIfAbsent("PLORA_HOME", repoRoot.resolve(".cache/plora").toString());
-    // PyTorch frees every tensor; keep freed memory in the heap instead of returning it to the OS
-    // (see bin/plora).
-    env.putIfAbsent(
-        "GLIBC_TUNABLES",
-        "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296");
     if (i.httpPort(ports) > 0) {
       env.put("PLORA_HTTP_PORT", Integer.toString(i.httpPort(ports)));
     }

@@ -40,6 +40,8 @@ public final class GraphExecutor implements AutoCloseable {
   static {
     // Before any forward reaches MKL: its GEMM kernel choice is made once, at the first call.
     MklCpuDispatch.install();
+    // Before the first step's activations: the heaps they come from are kept from then on.
+    MallocTuning.install();
   }
 
   private final OnnxModel model;

@@ -1,11 +1,6 @@
 package dev.plora.engine.runtime;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 
 /**
  * Makes PyTorch's MKL choose its kernels by the CPU's instruction sets, not by its vendor.
@@ -27,7 +22,7 @@ public final class MklCpuDispatch {
   public static final String PROPERTY = "plora.mkl.any-vendor";
 
   private static final System.Logger LOG = System.getLogger(MklCpuDispatch.class.getName());
-  private static final String LIBRARY = "native/libplora_mkl_cpu_dispatch.so";
+  private static final String LIBRARY = "mkl_cpu_dispatch";
 
   private static Boolean installed;
 
@@ -54,28 +49,17 @@ public final class MklCpuDispatch {
     if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) {
       return false;
     }
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "");
-    if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-      LOG.log(System.Logger.Level.DEBUG, "MKL vendor helper: not for " + os + "/" + arch);
+    if (!JarNativeLibrary.supported()) {
+      LOG.log(System.Logger.Level.DEBUG, "MKL vendor helper: only for Linux x86-64");
       return false;
     }
-    try (InputStream in = MklCpuDispatch.class.getResourceAsStream(LIBRARY)) {
-      if (in == null) {
+    try {
+      if (!JarNativeLibrary.load(LIBRARY)) {
         LOG.log(
             System.Logger.Level.WARNING,
-            "MKL vendor helper missing from the engine jar ("
-                + LIBRARY
-                + "): on non-Intel CPUs PyTorch's fp32 GEMMs run MKL's generic kernels");
+            "MKL vendor helper missing from the engine jar: on non-Intel CPUs PyTorch's fp32 GEMMs"
+                + " run MKL's generic kernels");
         return false;
-      }
-      // The loaded library stays mapped; the file is only needed for dlopen to find it.
-      Path file = Files.createTempFile("plora-mkl-cpu-dispatch-", ".so");
-      try {
-        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-        System.load(file.toAbsolutePath().toString());
-      } finally {
-        Files.deleteIfExists(file);
       }
       return true;
     } catch (IOException | UnsatisfiedLinkError e) {
