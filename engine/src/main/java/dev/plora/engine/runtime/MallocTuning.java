@@ -10,12 +10,12 @@ import java.util.Map;
  * <p>PyTorch mallocs every activation and frees it as soon as its last handle closes. With glibc's
  * defaults the freed memory goes back to the kernel between steps — large blocks are unmapped, the
  * main heap is trimmed, and a thread arena's 64 MB heaps are unmapped as soon as they are empty
- * (the trim threshold does not govern those; only a top pad of a whole heap does). On MiniLM at 16
- * × 64 that was 12,000 minor page faults and a quarter of the step (bench/RESULTS.md, issue 15).
- * This sets, process-wide through {@code mallopt}: an mmap threshold of 32 MiB (glibc's maximum on
- * 64-bit, so activations come from the heaps), a trim threshold of 2 GiB (mallopt's largest) and a
- * top pad of 64 MiB (a whole arena heap, so empty heaps stay). The cost: the process keeps its peak
- * memory.
+ * (the trim threshold does not govern those; only a top pad of a whole heap does). On MiniLM at
+ * 16×64 that was up to 12,000 minor page faults per step and a fifth of its time (bench/RESULTS.md,
+ * issue 15). This sets, process-wide through {@code mallopt}: an mmap threshold of 32 MiB (glibc's
+ * maximum on 64-bit, so activations come from the heaps), a trim threshold of 2 GiB (mallopt's
+ * largest) and a top pad of 64 MiB (a whole arena heap, so empty heaps stay). The cost: the process
+ * keeps its peak memory.
  *
  * <p>{@link GraphExecutor} installs it when its class loads. {@code -Dplora.malloc.tune=false}
  * leaves malloc alone; a parameter the environment already sets (GLIBC_TUNABLES' {@code
