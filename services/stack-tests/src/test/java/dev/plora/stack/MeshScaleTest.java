@@ -121,7 +121,8 @@ class MeshScaleTest {
             fx.client.submit(StackFixture.tiny("dense", 2, 8).build()).getJobId(),
             Duration.ofMinutes(3));
     double shortAlone = (alone.getUpdatedMs() - t0) / 1000.0;
-    JobStatus longJob = fx.client.submit(StackFixture.tiny("dense", 150, 4).build()); // 1,200 steps
+    // 8,000 steps: about a minute at 6-7 ms per step (1,200 took 8 s once page faults were gone).
+    JobStatus longJob = fx.client.submit(StackFixture.tiny("dense", 1000, 4).build());
     StackFixture.await(
         s -> s.hasProgress() && s.getProgress().getStep() >= 5,
         "the long job training",

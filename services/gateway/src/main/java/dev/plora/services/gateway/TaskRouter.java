@@ -71,6 +71,14 @@ public class TaskRouter {
   private final Map<Stage, Map<Integer, String>> owners = new ConcurrentHashMap<>();
   private final Map<String, Long> lastSign = new ConcurrentHashMap<>();
 
+  /**
+   * task key → when its outcome came. Heartbeats and outcomes travel on different topics, so a
+   * task's last heartbeat can arrive after its outcome; it must not mark the worker busy again (it
+   * would, for a whole busy window: an idle worker looking busy makes the choice between it and a
+   * really busy one a coin toss).
+   */
+  private final Map<String, Long> ended = new ConcurrentHashMap<>();
+
   /** task key (job/trial/stage/attempt) → its partition, while it waits to start. */
   private final Map<String, Queued> queued = new ConcurrentHashMap<>();
 
@@ -100,17 +108,20 @@ public class TaskRouter {
   OptionalInt choose(Task t, String key) {
     Stage stage = t.getStage();
     Map<Integer, String> own = owners.getOrDefault(stage, Map.of());
-    long now = System.currentTimeMillis();
-    Set<String> busy =
-        lastSign.entrySet().stream()
-            .filter(w -> now - w.getValue() < busyWindow.toMillis())
-            .map(Map.Entry::getKey)
-            .collect(Collectors.toSet());
+    Set<String> busy = busy(System.currentTimeMillis());
     Map<Integer, Integer> waiting = new HashMap<>();
     queued.values().stream()
         .filter(q -> q.stage() == stage)
         .forEach(q -> waiting.merge(q.partition(), 1, Integer::sum));
     return TaskRouting.choose(partitions(stage), own, busy, waiting, key.hashCode());
+  }
+
+  /** The replicas running a task at {@code now}, as far as their heartbeats and outcomes say. */
+  Set<String> busy(long now) {
+    return lastSign.entrySet().stream()
+        .filter(w -> now - w.getValue() < busyWindow.toMillis())
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toSet());
   }
 
   /** A task was acknowledged on {@code partition}: it waits there until a worker starts it. */
@@ -122,18 +133,24 @@ public class TaskRouter {
 
   /** A heartbeat or progress: its worker is busy, and its task no longer waits. */
   void sign(Progress p) {
-    if (!p.getWorker().isEmpty()) {
+    String task = key(p.getJobId(), p.getTrial(), p.getStage(), p.getAttempt());
+    if (!p.getWorker().isEmpty() && !ended.containsKey(task)) {
       lastSign.put(p.getWorker(), System.currentTimeMillis());
     }
-    queued.remove(key(p.getJobId(), p.getTrial(), p.getStage(), p.getAttempt()));
+    queued.remove(task);
   }
 
   /** An outcome: its worker is free again. */
   void finished(Outcome o) {
+    String task = key(o.getJobId(), o.getTrial(), o.getStage(), o.getAttempt());
+    long now = System.currentTimeMillis();
+    ended.put(task, now);
+    // A heartbeat later than a busy window after the outcome would have expired anyway.
+    ended.values().removeIf(t -> now - t > busyWindow.toMillis());
     if (!o.getWorker().isEmpty()) {
       lastSign.remove(o.getWorker());
     }
-    queued.remove(key(o.getJobId(), o.getTrial(), o.getStage(), o.getAttempt()));
+    queued.remove(task);
   }
 
   /** A job ended or was deleted: forget what of it still waits. */
