@@ -6,7 +6,7 @@
  * steps: blocks above its (dynamic) mmap threshold are unmapped on free, the main heap is trimmed, and
  * a thread arena's whole 64 MB heaps are unmapped once empty, whatever the trim threshold says, unless
  * the top pad is at least a heap's size. Every page given back is faulted in and zeroed again on the
- * next step: 12,000 minor faults and ~100 ms of system time per 16 x 64 step (bench/RESULTS.md).
+ * next step: up to 12,000 minor faults and ~100 ms of system time per 16 x 64 step (bench/RESULTS.md).
  *
  * mallopt changes these for the whole process at once; allocations made before keep their place.
  * Written without jni.h: the entry point takes and returns plain C types of the JNI types' sizes.

@@ -57,10 +57,9 @@ class GoldenBehaviourTest {
   static {
     PLAN_HASHES.put("dense", "82ea4ca1e226ec9e c12c36548d575ae9");
     PLAN_HASHES.put("uniform", "ea44aaebe93a8b05 4ad41751130e2796");
-    // Re-pinned when the graph optimiser fused layer norms, and when MKL took its AVX-512 kernels
-    // on
-    // AMD CPUs (MklCpuDispatch): masks byte-identical, plan.json's energies moved in the last
-    // digits.
+    // Re-pinned when the graph optimiser fused layer norms, and when MKL took its AVX-512
+    // kernels on AMD CPUs (MklCpuDispatch): masks byte-identical, plan.json's energies moved in
+    // their last digits.
     PLAN_HASHES.put("partial-lora", "360db6df2ec786cd 56874132b147925d");
     PLAN_HASHES.put("shuffled", "90235d8616d8cded 40d293d271d6b398");
     PLAN_HASHES.put("low-rank", "45f90c90fa160800 d4b151d69e5f14c1");

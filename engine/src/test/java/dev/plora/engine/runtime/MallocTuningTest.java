@@ -2,14 +2,8 @@ package dev.plora.engine.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,27 +41,13 @@ class MallocTuningTest {
     assertThat(MallocTuning.userSets(Map.of(), "top_pad")).isFalse();
   }
 
-  private static Map<String, Long> probe(boolean tune) throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>();
-    command.add(java.toString());
-    command.add("-D" + MallocTuning.PROPERTY + "=" + tune);
-    command.add("-Dai.djl.offline=true");
-    command.add("-Dai.djl.pytorch.num_threads=2");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(MallocTuningProbe.class.getName());
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder
-        .environment()
-        .keySet()
-        .removeIf(k -> k.equals("GLIBC_TUNABLES") || k.startsWith("MALLOC_"));
-    Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("probe exit status").isZero();
+  private static Map<String, Long> probe(boolean tune) throws Exception {
     Map<String, Long> values = new HashMap<>();
-    for (String line : stdout.split("\n")) {
+    for (String line :
+        FreshJvm.run(
+            MallocTuningProbe.class,
+            MallocTuning.PROPERTY + "=" + tune,
+            "ai.djl.pytorch.num_threads=2")) {
       int eq = line.indexOf('=');
       if (eq > 0) {
         values.put(line.substring(0, eq), Long.parseLong(line.substring(eq + 1).trim()));

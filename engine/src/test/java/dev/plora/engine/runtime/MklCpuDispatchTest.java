@@ -2,12 +2,7 @@ package dev.plora.engine.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,21 +36,10 @@ class MklCpuDispatchTest {
     assertThat(worst / largest).isLessThan(1e-6);
   }
 
-  private static List<String> probe(boolean helper) throws IOException, InterruptedException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>();
-    command.add(java.toString());
-    command.add("-D" + MklCpuDispatch.PROPERTY + "=" + helper);
-    command.add("-Dai.djl.offline=true");
-    command.add("-Dai.djl.pytorch.num_threads=1");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(MklCpuDispatchProbe.class.getName());
-    Process process =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as("probe exit status").isZero();
-    return List.of(stdout.split("\n"));
+  private static List<String> probe(boolean helper) throws Exception {
+    return FreshJvm.run(
+        MklCpuDispatchProbe.class,
+        MklCpuDispatch.PROPERTY + "=" + helper,
+        "ai.djl.pytorch.num_threads=1");
   }
 }
